@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "DSPT Portal administration"
+admin.site.site_title = "DSPT Portal admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("organisations.urls")),
+]
+
+handler403 = "dspt_portal.errors.permission_denied"
+handler404 = "dspt_portal.errors.page_not_found"
+handler500 = "dspt_portal.errors.server_error"

@@ -1,0 +1,88 @@
+from django.contrib import admin
+
+from .models import ActivityLog, Invitation, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "ods_code", "service_type", "parent", "require_mfa", "created_at"]
+    list_filter = ["service_type", "require_mfa", ("parent", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "ods_code", "cqc_location_id", "postcode"]
+    prepopulated_fields = {"slug": ["ods_code"]}
+    autocomplete_fields = ["parent", "ig_lead", "senior_accountable_person"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__full_name", "organisation__name", "organisation__ods_code"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organisation__name", "organisation__ods_code"]
+    readonly_fields = ["token", "created_at", "accepted_at", "accepted_by"]
+    autocomplete_fields = ["organisation", "invited_by"]
+    list_select_related = ["organisation", "invited_by"]
+    fields = ["organisation", "email", "role", "expires_at", "revoked_at", "token", "created_at", "accepted_at", "accepted_by"]
+
+    def get_changeform_initial_data(self, request):
+        import datetime as dt
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        return {"expires_at": timezone.now() + dt.timedelta(days=settings.INVITATION_VALID_DAYS)}
+
+    def save_model(self, request, obj, form, change):
+        """Staff can invite from here too: a new invitation is emailed like one from the app."""
+        from django.db import transaction
+
+        from .services import activity_record, invitation_send
+
+        if not change:
+            obj.invited_by = request.user
+            obj.email = obj.email.strip().lower()
+        super().save_model(request, obj, form, change)
+        if not change:
+            activity_record(
+                organisation=obj.organisation, actor=request.user, action="invitation.created",
+                target=obj, changes={"email": obj.email, "role": obj.role, "via": "admin"}, request=request,
+            )
+            transaction.on_commit(lambda: invitation_send(invitation=obj))
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is append-only, even for platform staff."""
+
+    list_display = ["created_at", "actor_email", "organisation", "action", "object_repr", "ip_address"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["actor_email", "action", "object_repr", "organisation__name", "organisation__ods_code"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organisation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,23 @@
+"""Access cases for the organisations app's tenant URLs. See tests/test_access_matrix.py."""
+from tests.access_matrix import Case, READ, MANAGE, INVITE
+
+
+def objects(ctx):
+    """Create the objects these URLs need; returns kwargs per object id."""
+    from tests.factories import InvitationFactory, MembershipFactory
+
+    ctx["membership"] = MembershipFactory(organisation=ctx["organisation"], role="editor")
+    ctx["invitation"] = InvitationFactory(organisation=ctx["organisation"])
+
+
+CASES = [
+    Case("organisations:home", READ),
+    Case("organisations:members", READ),
+    Case("organisations:members", INVITE, method="post", data={"email": "new@example.org", "role": "editor"}),
+    Case("organisations:settings", INVITE),
+    Case("organisations:activity", INVITE),
+    Case("organisations:member_role", MANAGE, method="post", kwargs=lambda c: {"pk": c["membership"].pk}, data={"role": "viewer"}),
+    Case("organisations:member_remove", MANAGE, kwargs=lambda c: {"pk": c["membership"].pk}),
+    Case("organisations:invitation_revoke", INVITE, method="post", kwargs=lambda c: {"pk": c["invitation"].pk}),
+    Case("organisations:invitation_resend", INVITE, method="post", kwargs=lambda c: {"pk": c["invitation"].pk}),
+]
