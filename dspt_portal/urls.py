@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("o/<slug:org>/assessment/", include("assessments.urls")),
+    path("o/<slug:org>/evidence/", include("evidence.urls")),
     path("", include("organisations.urls")),
 ]
 

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "organisations",
+    "assessments",
+    "evidence",
 ]
 
 MIDDLEWARE = [

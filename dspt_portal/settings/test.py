@@ -17,5 +17,5 @@ if STORAGE_BACKEND == "filesystem":  # noqa: F405
     STORAGES["default"]["OPTIONS"]["location"] = MEDIA_ROOT  # noqa: F405
 # Rate limits would trip over the many logins tests perform; a test turns them back on.
 ACCOUNT_RATE_LIMITS = False
-(BASE_DIR / "var").mkdir(exist_ok=True)
+(BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
