@@ -65,6 +65,23 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @staticmethod
+    def current_version_prefetch(prefix: str = "") -> models.Prefetch:
+        """Prefetch versions newest first, so `current_version` costs no query per row."""
+        return models.Prefetch(
+            f"{prefix}versions",
+            queryset=DocumentVersion.objects.order_by("-number").select_related("uploaded_by"),
+        )
+
+    @property
+    def current_version(self) -> "DocumentVersion | None":
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.number) if versions else None
+
+    @property
+    def review_status_label(self) -> str:
+        return ReviewStatus(self.review_status()).label
+
     def review_status(self, on: dt.date | None = None) -> str:
         on = on or timezone.localdate()
         if not self.next_review_due:
