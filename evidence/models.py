@@ -29,6 +29,46 @@ class ReviewStatus(models.TextChoices):
 
 
 REVIEW_DUE_SOON_DAYS = 30
+# NOTES.md §8: policies at least every 3 years (1.3.1); registers, logs and the rest yearly.
+REVIEW_INTERVAL_YEARS = {DocumentKind.POLICY: 3}
+DEFAULT_REVIEW_INTERVAL_YEARS = 1
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (28 February for 29 February in a non-leap year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_next_review(kind: str, last_reviewed_on: dt.date | None) -> dt.date | None:
+    """A year after the last review; three years for policies (NOTES.md §8)."""
+    if last_reviewed_on is None:
+        return None
+    return add_years(last_reviewed_on, REVIEW_INTERVAL_YEARS.get(kind, DEFAULT_REVIEW_INTERVAL_YEARS))
+
+
+class DocumentQuerySet(models.QuerySet):
+    def with_review_status(self, status: str, on: dt.date | None = None) -> "DocumentQuerySet":
+        """Documents whose review status (see `Document.review_status`) is `status` on `on`."""
+        on = on or timezone.localdate()
+        soon = on + dt.timedelta(days=REVIEW_DUE_SOON_DAYS)
+        return {
+            ReviewStatus.OVERDUE: self.filter(next_review_due__lt=on),
+            ReviewStatus.DUE_SOON: self.filter(next_review_due__gte=on, next_review_due__lte=soon),
+            ReviewStatus.CURRENT: self.filter(next_review_due__gt=soon),
+            ReviewStatus.NO_DATE: self.filter(next_review_due__isnull=True),
+        }.get(status, self)
+
+    def due_for_review(self, on: dt.date | None = None) -> "DocumentQuerySet":
+        """Overdue or due within 30 days, soonest first."""
+        on = on or timezone.localdate()
+        soon = on + dt.timedelta(days=REVIEW_DUE_SOON_DAYS)
+        return self.filter(next_review_due__lte=soon).order_by("next_review_due", "title")
+
+    def linked(self, yes: bool = True) -> "DocumentQuerySet":
+        return self.filter(links__isnull=False).distinct() if yes else self.filter(links__isnull=True)
 
 
 class Document(models.Model):
@@ -57,7 +97,7 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(organisation="organisation")
+    objects = ScopedManager(organisation="organisation", _manager_class=DocumentQuerySet.as_manager().__class__)
 
     class Meta:
         ordering = ["title"]
@@ -151,3 +191,83 @@ class DocumentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} → {self.response.item.ref}"
+
+
+class StaffMember(models.Model):
+    """A person on the staff training register (3.2.1): staff, directors, volunteers, agency."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="staff_members"
+    )
+    name = models.CharField(max_length=200)
+    job_title = models.CharField("role or job title", max_length=200, blank=True)
+    started_on = models.DateField("start date", null=True, blank=True)
+    left_on = models.DateField(
+        "leaving date", null=True, blank=True,
+        help_text="Leave empty while they still work here.",
+    )
+    is_agency = models.BooleanField("agency worker", default=False)
+    is_volunteer = models.BooleanField("volunteer", default=False)
+    is_director = models.BooleanField("director or trustee", default=False)
+    has_data_access = models.BooleanField(
+        "has access to personal data", default=True,
+        help_text="Untick only for people who never see care records, staff files or other personal data.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_current_on(self, on: dt.date) -> bool:
+        """Working here on `on`: started by then (or no start date) and not left before it."""
+        return (self.started_on is None or self.started_on <= on) and (
+            self.left_on is None or self.left_on >= on
+        )
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [
+            label for flag, label in (
+                (self.is_director, "Director or trustee"),
+                (self.is_volunteer, "Volunteer"),
+                (self.is_agency, "Agency"),
+            ) if flag
+        ]
+
+
+class TrainingRecord(models.Model):
+    """One completed data security and protection course."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="training_records"
+    )
+    staff_member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="training_records")
+    course = models.CharField(max_length=200, default="Data security awareness")
+    completed_on = models.DateField()
+    evidence = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_records",
+        help_text="Optional: the certificate or attendance sheet in your evidence library.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["-completed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member.name}: {self.course} on {self.completed_on:%d %b %Y}"
+
+    @property
+    def valid_until(self) -> dt.date:
+        """Counts for 3.2.1 for 12 months after completion (NOTES.md §8)."""
+        return add_years(self.completed_on, 1)

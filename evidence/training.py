@@ -1,0 +1,105 @@
+"""The staff training figure behind evidence item 3.2.1 (NOTES.md §8).
+
+Who is in scope on a date (our documented rules):
+- everyone on the register with access to personal data: employees, directors and
+  trustees, volunteers – and **agency workers**. The toolkit counts people who access
+  the organisation's personal data, and an agency worker reading care records is one of
+  them; a certificate from the agency is a valid training record. Counting them cannot
+  overstate compliance, so they are in unless marked "no access to personal data";
+- people who had started by the date (or have no start date) and had not left before
+  it (leaving on the date itself still counts: they worked that day);
+- anyone marked "no access to personal data" is out.
+
+Trained means a record completed in the 12 months up to and including the date
+(completed on or after the same date a year earlier), not the calendar year.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from dspt_portal.deadlines import dspt_deadline
+
+from .models import StaffMember, TrainingRecord, add_years
+
+TARGET_PERCENT = 95
+
+
+@dataclass(frozen=True)
+class StaffTraining:
+    """One in-scope person and their most recent training up to the date."""
+
+    staff_member: StaffMember
+    last_completed_on: dt.date | None
+    valid_until: dt.date | None
+
+    @property
+    def name(self) -> str:
+        return self.staff_member.name
+
+
+@dataclass
+class TrainingSummary:
+    on: dt.date
+    deadline: dt.date
+    trained: list[StaffTraining] = field(default_factory=list)
+    missing: list[StaffTraining] = field(default_factory=list)
+    # Trained on `on`, but their training lapses before the deadline.
+    expiring: list[StaffTraining] = field(default_factory=list)
+    out_of_scope: list[StaffMember] = field(default_factory=list)
+    target: int = TARGET_PERCENT
+
+    @property
+    def in_scope_count(self) -> int:
+        return len(self.trained) + len(self.missing)
+
+    @property
+    def trained_count(self) -> int:
+        return len(self.trained)
+
+    @property
+    def percentage(self) -> float | None:
+        """Trained / in scope, rounded down to one decimal place (never rounded up to 95)."""
+        if not self.in_scope_count:
+            return None
+        return (self.trained_count * 1000 // self.in_scope_count) / 10
+
+    @property
+    def meets_target(self) -> bool:
+        # Integer arithmetic, so 19 of 20 is exactly 95% and 94.99% is not.
+        return bool(self.in_scope_count) and self.trained_count * 100 >= self.target * self.in_scope_count
+
+    @property
+    def missing_names(self) -> list[str]:
+        return [s.name for s in self.missing]
+
+
+def in_scope(staff_member: StaffMember, on: dt.date) -> bool:
+    return staff_member.has_data_access and staff_member.is_current_on(on)
+
+
+def training_summary(*, organisation, on: dt.date | None = None, deadline: dt.date | None = None) -> TrainingSummary:
+    """Who in `organisation` counts for 3.2.1 on `on` (default: the DSPT deadline), who is
+    trained in the 12 months before it, who is missing, and whose training lapses before
+    the deadline. Two queries whatever the size of the register."""
+    deadline = deadline or dspt_deadline()
+    on = on or deadline
+    window_start = add_years(on, -1)
+    records = TrainingRecord.objects.filter(completed_on__lte=on).order_by("-completed_on")
+    staff = StaffMember.objects.filter(organisation=organisation).prefetch_related(
+        Prefetch("training_records", queryset=records, to_attr="records_to_date")
+    ).order_by("name")
+    summary = TrainingSummary(on=on, deadline=deadline)
+    for person in staff:
+        if not in_scope(person, on):
+            summary.out_of_scope.append(person)
+            continue
+        last = person.records_to_date[0].completed_on if person.records_to_date else None
+        row = StaffTraining(person, last, add_years(last, 1) if last else None)
+        if last and last >= window_start:
+            summary.trained.append(row)
+            if row.valid_until < deadline:
+                summary.expiring.append(row)
+        else:
+            summary.missing.append(row)
+    return summary
