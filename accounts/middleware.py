@@ -5,12 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Paths a user who must enrol may still reach: the enrolment pages, signing out, assets.
+# Paths a user who must enrol may still reach: account pages (enrolment, re-entering the
+# password it may ask for, signing out), assets, health checks.
 _ALLOWED_PREFIXES = (
-    "/accounts/2fa/",
-    "/accounts/logout/",
-    "/accounts/confirm-email/",
-    "/accounts/email/",
+    "/accounts/",
     "/static/",
     "/healthz",
     "/invitations/",
