@@ -5,6 +5,7 @@ file by `manage.py import_dspt`, never edited in place: a new year is a new vers
 Tenant data: Assessment (one organisation, one DSPT year) and Response (its answer to
 one EvidenceItem). Both carry `organisation` and a django-scopes manager.
 """
+
 from django.conf import settings
 from django.db import models
 from django_scopes import ScopedManager
@@ -33,7 +34,9 @@ class AnswerType(models.TextChoices):
 class CatalogueVersion(models.Model):
     key = models.SlugField(max_length=40, unique=True, help_text="e.g. 2025-26-v8")
     label = models.CharField(max_length=100, help_text="e.g. 2025-26 (DSPT v8)")
-    dspt_year = models.PositiveIntegerField(help_text="The year of its 30 June deadline, e.g. 2026.")
+    dspt_year = models.PositiveIntegerField(
+        help_text="The year of its 30 June deadline, e.g. 2026."
+    )
     released = models.CharField(max_length=40, blank=True)
     source_note = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the loaded data.")
@@ -47,21 +50,27 @@ class CatalogueVersion(models.Model):
 
 
 class Standard(models.Model):
-    version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="standards")
+    version = models.ForeignKey(
+        CatalogueVersion, on_delete=models.CASCADE, related_name="standards"
+    )
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     ndg_group = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["version", "number"]
-        constraints = [models.UniqueConstraint(fields=["version", "number"], name="standard_unique_in_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="standard_unique_in_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
 
 class Assertion(models.Model):
-    version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="assertions")
+    version = models.ForeignKey(
+        CatalogueVersion, on_delete=models.CASCADE, related_name="assertions"
+    )
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="assertions")
     ref = models.CharField(max_length=10)
     title = models.CharField(max_length=300)
@@ -69,7 +78,9 @@ class Assertion(models.Model):
 
     class Meta:
         ordering = ["version", "sort_key"]
-        constraints = [models.UniqueConstraint(fields=["version", "ref"], name="assertion_unique_in_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "ref"], name="assertion_unique_in_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
@@ -92,7 +103,9 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["version", "sort_key"]
-        constraints = [models.UniqueConstraint(fields=["version", "ref"], name="item_unique_in_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "ref"], name="item_unique_in_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.summary[:60]}"
@@ -115,26 +128,71 @@ class Assessment(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="assessments"
     )
-    catalogue = models.ForeignKey(CatalogueVersion, on_delete=models.PROTECT, related_name="assessments")
+    catalogue = models.ForeignKey(
+        CatalogueVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
     dspt_year = models.PositiveIntegerField()
     deadline = models.DateField()
-    status = models.CharField(max_length=30, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    status = models.CharField(
+        max_length=30, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Approaching Standards may be published only once (NOTES.md §3). Publications recorded
+    # here count; so does one made before the organisation used the portal.
+    previously_published = models.BooleanField(
+        "we have published a DSPT before",
+        default=False,
+        help_text="Tick if this organisation has published on the national toolkit before.",
+    )
+    revision = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_comment = models.TextField(blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    # What changed against last year's catalogue when this assessment was started.
+    carry_forward_report = models.JSONField(default=dict, blank=True)
 
     objects = ScopedManager(organisation="organisation")
 
     class Meta:
         ordering = ["-dspt_year"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "dspt_year"], name="one_assessment_per_year")
+            models.UniqueConstraint(
+                fields=["organisation", "dspt_year"], name="one_assessment_per_year"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation.name} – DSPT {self.dspt_year - 1}-{str(self.dspt_year)[-2:]}"
+        return f"{self.organisation.name} – DSPT {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.dspt_year - 1}-{str(self.dspt_year)[-2:]}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Answers can change only while the assessment is a draft."""
+        return self.status != AssessmentStatus.DRAFT
+
+    def locked_message(self) -> str:
+        if self.status == AssessmentStatus.AWAITING_APPROVAL:
+            return (
+                "This assessment is waiting for approval, so answers cannot be changed. "
+                "The senior accountable person can return it if something needs fixing."
+            )
+        return (
+            "This assessment has been approved, so answers cannot be changed. "
+            "To make changes, start a new revision on the approval page."
+        )
 
 
 class ResponseStatus(models.TextChoices):
@@ -155,9 +213,15 @@ class Response(models.Model):
     )
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
     item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="responses")
-    status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.NOT_STARTED)
+    status = models.CharField(
+        max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.NOT_STARTED
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_responses"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_responses",
     )
     answer_confirmed = models.BooleanField(null=True, blank=True)
     answer_text = models.TextField(blank=True)
@@ -166,7 +230,9 @@ class Response(models.Model):
     narrative = models.TextField(blank=True)
     not_applicable = models.BooleanField(default=False)
     na_reason = models.TextField("reason it does not apply", blank=True)
-    review_needed = models.BooleanField(default=False, help_text="Carried forward: check it still holds.")
+    review_needed = models.BooleanField(
+        default=False, help_text="Carried forward: check it still holds."
+    )
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
@@ -185,3 +251,101 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.ref} for {self.assessment}"
+
+    @property
+    def is_answered(self) -> bool:
+        """Counts toward the outcome: a valid answer of the item's type, or N/A with a reason.
+
+        The workflow status (even "done") is for the team's own tracking and never counts.
+        A confirmation counts only when ticked "yes". A document item counts with a linked
+        document or the document's location written down (the toolkit accepts either).
+        Uses prefetched `document_links` when present.
+        """
+        if self.not_applicable:
+            return self.item.na_allowed and bool(self.na_reason.strip())
+        kind = self.item.answer_type
+        if kind == AnswerType.CONFIRMATION:
+            return self.answer_confirmed is True
+        if kind == AnswerType.TEXT:
+            return bool(self.answer_text.strip())
+        if kind == AnswerType.DOCUMENT:
+            return bool(self.answer_text.strip()) or bool(self.document_links.all())
+        if kind == AnswerType.NUMBER:
+            return self.answer_number is not None
+        if kind == AnswerType.DATE:
+            return self.answer_date is not None
+        return False
+
+
+class Comment(models.Model):
+    """A note on a response from a team member (questions, review remarks)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.response.item.ref} by {self.author}"
+
+
+class PublishedOutcome(models.TextChoices):
+    APPROACHING = "approaching_standards", "Approaching Standards"
+    MET = "standards_met", "Standards Met"
+    EXCEEDED = "standards_exceeded", "Standards Exceeded"
+    NOT_MET = "standards_not_met", "Standards Not Met"
+
+
+class Approval(models.Model):
+    """One approved revision of an assessment: a frozen copy of its answers and outcome.
+
+    Kept when a new revision unlocks the assessment. The publication on the national
+    toolkit (date and the outcome it showed) is recorded against the approval published.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="approvals")
+    revision = models.PositiveIntegerField()
+    snapshot = models.JSONField(default=dict)
+    outcome_level = models.CharField(max_length=30)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField()
+    published_on = models.DateField("date published on the national toolkit", null=True, blank=True)
+    published_outcome = models.CharField(
+        "outcome shown on the toolkit", max_length=30, choices=PublishedOutcome.choices, blank=True
+    )
+    published_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "revision"], name="one_approval_per_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} revision {self.revision}"
