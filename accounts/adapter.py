@@ -21,7 +21,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if request is not None and request.user.is_authenticated:
             records = get_authentication_records(request, request.user)
             recent = [
-                r for r in records
+                r
+                for r in records
                 if r.get("method") == "password"
                 and time.time() - r.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
             ]

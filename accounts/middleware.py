@@ -1,4 +1,5 @@
 """Send a user who must use two-factor authentication to enrolment before anything else."""
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages

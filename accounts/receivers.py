@@ -2,6 +2,7 @@
 
 A login belongs to no organisation, so these rows have organisation=None.
 """
+
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -10,7 +11,9 @@ from django.dispatch import receiver
 def record_login(sender, request, user, **kwargs) -> None:
     from organisations.services import activity_record
 
-    activity_record(organisation=None, actor=user, action="user.login", target=user, request=request)
+    activity_record(
+        organisation=None, actor=user, action="user.login", target=user, request=request
+    )
 
 
 @receiver(user_logged_out)

@@ -1,4 +1,5 @@
 """Celery application, following Celery's "First steps with Django" guide."""
+
 import os
 
 from celery import Celery

@@ -1,7 +1,8 @@
 """Values every page needs: the current organisation, the deadline countdown."""
+
 from django.http import HttpRequest
 
-from dspt_portal.deadlines import dspt_deadline, days_until_deadline
+from dspt_portal.deadlines import days_until_deadline, dspt_deadline
 
 
 def portal(request: HttpRequest) -> dict:

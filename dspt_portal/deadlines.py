@@ -1,4 +1,5 @@
 """The DSPT year and its 30 June deadline (NOTES.md §4)."""
+
 import datetime as dt
 
 from django.utils import timezone

@@ -1,4 +1,5 @@
 """One way to send an email: subject, text and HTML parts from templates/emails/<name>_*."""
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -21,5 +22,7 @@ def build_email(name: str, *, to: list[str], context: dict, headers: dict | None
     return message
 
 
-def send_templated_email(name: str, *, to: list[str], context: dict, headers: dict | None = None) -> None:
+def send_templated_email(
+    name: str, *, to: list[str], context: dict, headers: dict | None = None
+) -> None:
     build_email(name, to=to, context=context, headers=headers).send()

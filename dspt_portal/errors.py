@@ -1,4 +1,5 @@
 """Error pages in the portal's own layout, with a next step for the user."""
+
 from django.shortcuts import render
 
 
@@ -12,8 +13,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that might fail again: a plain template.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -6,6 +6,7 @@ non-member alike, and runs the view inside `django_scopes.scope(organisation=...
 Pages without `org` run with no scope, so a tenant query there fails loudly.
 `require_role` guards views that change data: members below the role get 403.
 """
+
 from collections.abc import Callable
 from functools import wraps
 

@@ -24,20 +24,48 @@ class OrganisationAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
-    search_fields = ["user__email", "user__full_name", "organisation__name", "organisation__ods_code"]
+    search_fields = [
+        "user__email",
+        "user__full_name",
+        "organisation__name",
+        "organisation__ods_code",
+    ]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "role", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
-    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = [
+        "role",
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["email", "organisation__name", "organisation__ods_code"]
     readonly_fields = ["token", "created_at", "accepted_at", "accepted_by"]
     autocomplete_fields = ["organisation", "invited_by"]
     list_select_related = ["organisation", "invited_by"]
-    fields = ["organisation", "email", "role", "expires_at", "revoked_at", "token", "created_at", "accepted_at", "accepted_by"]
+    fields = [
+        "organisation",
+        "email",
+        "role",
+        "expires_at",
+        "revoked_at",
+        "token",
+        "created_at",
+        "accepted_at",
+        "accepted_by",
+    ]
 
     def get_changeform_initial_data(self, request):
         import datetime as dt
@@ -59,8 +87,12 @@ class InvitationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             activity_record(
-                organisation=obj.organisation, actor=request.user, action="invitation.created",
-                target=obj, changes={"email": obj.email, "role": obj.role, "via": "admin"}, request=request,
+                organisation=obj.organisation,
+                actor=request.user,
+                action="invitation.created",
+                target=obj,
+                changes={"email": obj.email, "role": obj.role, "via": "admin"},
+                request=request,
             )
             transaction.on_commit(lambda: invitation_send(invitation=obj))
 
@@ -69,9 +101,22 @@ class InvitationAdmin(admin.ModelAdmin):
 class ActivityLogAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is append-only, even for platform staff."""
 
-    list_display = ["created_at", "actor_email", "organisation", "action", "object_repr", "ip_address"]
+    list_display = [
+        "created_at",
+        "actor_email",
+        "organisation",
+        "action",
+        "object_repr",
+        "ip_address",
+    ]
     list_filter = ["action", "created_at"]
-    search_fields = ["actor_email", "action", "object_repr", "organisation__name", "organisation__ods_code"]
+    search_fields = [
+        "actor_email",
+        "action",
+        "object_repr",
+        "organisation__name",
+        "organisation__ods_code",
+    ]
     date_hierarchy = "created_at"
     list_select_related = ["organisation"]
 

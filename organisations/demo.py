@@ -3,6 +3,7 @@
 Other apps add their own demo data in `<app>/demo.py` with a `seed(demo)` function;
 seed_demo calls them in INSTALLED_APPS order after this one. Everything is idempotent.
 """
+
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -26,24 +27,43 @@ PEOPLE = [
 
 ORGANISATIONS = [
     {
-        "slug": "vn4k2", "name": "Meadowbank House Care Home", "ods_code": "VN4K2",
-        "service_type": ServiceType.CARE_HOME, "cqc_location_id": "1-2345678901",
-        "address": "14 Meadowbank Road\nHarrogate", "postcode": "HG1 4RT", "staff_headcount": 42,
-        "registered_manager_name": "Priya Shah", "dpo_name": "Margaret Ellis",
-        "senior_accountable_title": "Director", "has_dpo": False,
+        "slug": "vn4k2",
+        "name": "Meadowbank House Care Home",
+        "ods_code": "VN4K2",
+        "service_type": ServiceType.CARE_HOME,
+        "cqc_location_id": "1-2345678901",
+        "address": "14 Meadowbank Road\nHarrogate",
+        "postcode": "HG1 4RT",
+        "staff_headcount": 42,
+        "registered_manager_name": "Priya Shah",
+        "dpo_name": "Margaret Ellis",
+        "senior_accountable_title": "Director",
+        "has_dpo": False,
     },
     {
-        "slug": "a7q2k", "name": "Riverside Home Care Ltd", "ods_code": "A7Q2K",
-        "service_type": ServiceType.HOME_CARE, "cqc_location_id": "1-3456789012",
-        "address": "Unit 3, Riverside Business Park\nShrewsbury", "postcode": "SY1 2BX",
-        "staff_headcount": 68, "registered_manager_name": "Aisha Begum",
-        "dpo_name": "Aisha Begum", "senior_accountable_title": "Registered Manager",
+        "slug": "a7q2k",
+        "name": "Riverside Home Care Ltd",
+        "ods_code": "A7Q2K",
+        "service_type": ServiceType.HOME_CARE,
+        "cqc_location_id": "1-3456789012",
+        "address": "Unit 3, Riverside Business Park\nShrewsbury",
+        "postcode": "SY1 2BX",
+        "staff_headcount": 68,
+        "registered_manager_name": "Aisha Begum",
+        "dpo_name": "Aisha Begum",
+        "senior_accountable_title": "Registered Manager",
     },
     {
-        "slug": "vr8t1", "name": "Oakfield Lodge", "ods_code": "VR8T1",
-        "service_type": ServiceType.CARE_HOME_NURSING, "cqc_location_id": "1-4567890123",
-        "address": "2 Oakfield Lane\nKendal", "postcode": "LA9 6PQ", "staff_headcount": 35,
-        "registered_manager_name": "Owen Price", "senior_accountable_title": "Registered Manager",
+        "slug": "vr8t1",
+        "name": "Oakfield Lodge",
+        "ods_code": "VR8T1",
+        "service_type": ServiceType.CARE_HOME_NURSING,
+        "cqc_location_id": "1-4567890123",
+        "address": "2 Oakfield Lane\nKendal",
+        "postcode": "LA9 6PQ",
+        "staff_headcount": 35,
+        "registered_manager_name": "Owen Price",
+        "senior_accountable_title": "Registered Manager",
     },
 ]
 

@@ -59,10 +59,23 @@ class OrganisationForm(OdsCodeMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
-            "name", "ods_code", "parent", "service_type", "cqc_location_id", "address",
-            "postcode", "staff_headcount", "registered_manager_name", "ig_lead", "has_dpo",
-            "dpo_name", "senior_accountable_person", "senior_accountable_title",
-            "caldicott_guardian_name", "cyber_essentials_plus_expires_on", "require_mfa",
+            "name",
+            "ods_code",
+            "parent",
+            "service_type",
+            "cqc_location_id",
+            "address",
+            "postcode",
+            "staff_headcount",
+            "registered_manager_name",
+            "ig_lead",
+            "has_dpo",
+            "dpo_name",
+            "senior_accountable_person",
+            "senior_accountable_title",
+            "caldicott_guardian_name",
+            "cyber_essentials_plus_expires_on",
+            "require_mfa",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
@@ -78,14 +91,17 @@ class OrganisationForm(OdsCodeMixin, forms.ModelForm):
         for name in ("ig_lead", "senior_accountable_person"):
             self.fields[name].empty_label = "Not yet chosen"
             self.fields[name].help_text = (
-                self.fields[name].help_text or "Choose from your members; invite them first if needed."
+                self.fields[name].help_text
+                or "Choose from your members; invite them first if needed."
             )
         # A head office is another organisation the editor belongs to.
         parents = Organisation.objects.exclude(pk=org.pk).filter(parent__isnull=True)
         if user is not None:
             parents = parents.filter(memberships__user=user)
         self.fields["parent"].queryset = parents
-        self.fields["parent"].empty_label = "None: this organisation is independent or is the head office"
+        self.fields[
+            "parent"
+        ].empty_label = "None: this organisation is independent or is the head office"
         self.fields["staff_headcount"].widget.attrs.update({"min": 0, "max": 100000})
 
     def clean_staff_headcount(self):
@@ -106,10 +122,15 @@ class OrganisationForm(OdsCodeMixin, forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(
-        choices=[(r.value, f"{r.label}: {ROLE_HELP[r]}") for r in (Role.EDITOR, Role.VIEWER, Role.ADMIN, Role.CONSULTANT)],
+        choices=[
+            (r.value, f"{r.label}: {ROLE_HELP[r]}")
+            for r in (Role.EDITOR, Role.VIEWER, Role.ADMIN, Role.CONSULTANT)
+        ],
         initial=Role.EDITOR,
         widget=forms.RadioSelect,
     )

@@ -151,7 +151,9 @@ class Organisation(models.Model):
 
     def has_current_cyber_essentials_plus(self, on=None) -> bool:
         on = on or timezone.localdate()
-        return bool(self.cyber_essentials_plus_expires_on and self.cyber_essentials_plus_expires_on >= on)
+        return bool(
+            self.cyber_essentials_plus_expires_on and self.cyber_essentials_plus_expires_on >= on
+        )
 
 
 class Role(models.TextChoices):
@@ -180,8 +182,12 @@ class Membership(models.Model):
     across organisations (the chooser, the portfolio). Every read filters by user.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -230,7 +236,9 @@ class InvitationQuerySet(models.QuerySet):
 
 
 class Invitation(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)

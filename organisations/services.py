@@ -1,4 +1,5 @@
 """Writes that touch organisations, memberships, invitations and the audit trail."""
+
 import datetime as dt
 from typing import Any
 
@@ -81,7 +82,9 @@ def unique_slug_for(ods_code: str) -> str:
 
 
 @transaction.atomic
-def organisation_create(*, data: dict[str, Any], by, role: str = Role.ADMIN, request=None) -> Organisation:
+def organisation_create(
+    *, data: dict[str, Any], by, role: str = Role.ADMIN, request=None
+) -> Organisation:
     """Create an organisation and make its creator a member (admin, or consultant for a client)."""
     organisation = Organisation(**data)
     organisation.slug = unique_slug_for(organisation.ods_code)
@@ -89,25 +92,39 @@ def organisation_create(*, data: dict[str, Any], by, role: str = Role.ADMIN, req
     organisation.save()
     membership = Membership.objects.create(organisation=organisation, user=by, role=role)
     activity_record(
-        organisation=organisation, actor=by, action="organisation.created", target=organisation,
-        changes={k: _json_value(v) for k, v in data.items()}, request=request,
+        organisation=organisation,
+        actor=by,
+        action="organisation.created",
+        target=organisation,
+        changes={k: _json_value(v) for k, v in data.items()},
+        request=request,
     )
     activity_record(
-        organisation=organisation, actor=by, action="membership.created", target=membership,
-        changes={"role": [None, role]}, request=request,
+        organisation=organisation,
+        actor=by,
+        action="membership.created",
+        target=membership,
+        changes={"role": [None, role]},
+        request=request,
     )
     return organisation
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, before: dict, by, request=None) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, before: dict, by, request=None
+) -> Organisation:
     """Save an edited organisation (already validated) and record what changed."""
     organisation.save()
     diff = changes_between(before, organisation, list(before))
     if diff:
         activity_record(
-            organisation=organisation, actor=by, action="organisation.updated",
-            target=organisation, changes=diff, request=request,
+            organisation=organisation,
+            actor=by,
+            action="organisation.updated",
+            target=organisation,
+            changes=diff,
+            request=request,
         )
     return organisation
 
@@ -122,7 +139,11 @@ def membership_change_role(*, membership: Membership, role: str, by, request=Non
     if membership.role == role:
         return membership
     # Lock the organisation's admin rows so two demotions cannot race past the rule.
-    list(Membership.objects.select_for_update().filter(organisation=membership.organisation_id, role=Role.ADMIN))
+    list(
+        Membership.objects.select_for_update().filter(
+            organisation=membership.organisation_id, role=Role.ADMIN
+        )
+    )
     if membership.role == Role.ADMIN and _admin_count(membership.organisation) <= 1:
         raise ValidationError(
             "This is the only admin. Make someone else an admin first, then change this role."
@@ -131,8 +152,11 @@ def membership_change_role(*, membership: Membership, role: str, by, request=Non
     membership.role = role
     membership.save(update_fields=["role"])
     activity_record(
-        organisation=membership.organisation, actor=by, action="membership.role_changed",
-        target=membership, changes={"role": [old, role], "user": membership.user.email},
+        organisation=membership.organisation,
+        actor=by,
+        action="membership.role_changed",
+        target=membership,
+        changes={"role": [old, role], "user": membership.user.email},
         request=request,
     )
     return membership
@@ -141,14 +165,21 @@ def membership_change_role(*, membership: Membership, role: str, by, request=Non
 @transaction.atomic
 def membership_remove(*, membership: Membership, by, request=None) -> None:
     """Remove a member; the organisation's last admin cannot be removed."""
-    list(Membership.objects.select_for_update().filter(organisation=membership.organisation_id, role=Role.ADMIN))
+    list(
+        Membership.objects.select_for_update().filter(
+            organisation=membership.organisation_id, role=Role.ADMIN
+        )
+    )
     if membership.role == Role.ADMIN and _admin_count(membership.organisation) <= 1:
         raise ValidationError(
             "This is the only admin. Make someone else an admin before removing them."
         )
     activity_record(
-        organisation=membership.organisation, actor=by, action="membership.removed",
-        target=membership, changes={"user": membership.user.email, "role": membership.role},
+        organisation=membership.organisation,
+        actor=by,
+        action="membership.removed",
+        target=membership,
+        changes={"user": membership.user.email, "role": membership.role},
         request=request,
     )
     membership.delete()
@@ -159,22 +190,34 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invitation_create(*, organisation: Organisation, email: str, role: str, by, request=None) -> Invitation:
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str, by, request=None
+) -> Invitation:
     """Invite someone by email; a newer invitation to the same address replaces the old one."""
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
     now = timezone.now()
     Invitation.objects.filter(
-        organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     ).update(revoked_at=now)
     invitation = Invitation.objects.create(
-        organisation=organisation, email=email, role=role, invited_by=by,
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=by,
         expires_at=now + dt.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     activity_record(
-        organisation=organisation, actor=by, action="invitation.created", target=invitation,
-        changes={"email": email, "role": role}, request=request,
+        organisation=organisation,
+        actor=by,
+        action="invitation.created",
+        target=invitation,
+        changes={"email": email, "role": role},
+        request=request,
     )
     transaction.on_commit(lambda: invitation_send(invitation=invitation))
     return invitation
@@ -196,16 +239,26 @@ def invitation_send(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by, request=None) -> None:
-    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     activity_record(
-        organisation=invitation.organisation, actor=by, action="invitation.revoked",
-        target=invitation, changes={"email": invitation.email}, request=request,
+        organisation=invitation.organisation,
+        actor=by,
+        action="invitation.revoked",
+        target=invitation,
+        changes={"email": invitation.email},
+        request=request,
     )
 
 
 def invitation_by_token(token: str) -> Invitation | None:
     with scopes_disabled():
-        return Invitation.objects.select_related("organisation", "invited_by").filter(token=token).first()
+        return (
+            Invitation.objects.select_related("organisation", "invited_by")
+            .filter(token=token)
+            .first()
+        )
 
 
 @transaction.atomic
@@ -230,10 +283,16 @@ def invitation_accept(*, invitation: Invitation, user, request=None) -> Membersh
                 organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
             )
     except IntegrityError:  # pragma: no cover - a double click racing itself
-        membership, created = Membership.objects.get(organisation=invitation.organisation, user=user), False
+        membership, created = (
+            Membership.objects.get(organisation=invitation.organisation, user=user),
+            False,
+        )
     activity_record(
-        organisation=invitation.organisation, actor=user, action="invitation.accepted",
-        target=membership, changes={"email": invitation.email, "role": membership.role, "new_member": created},
+        organisation=invitation.organisation,
+        actor=user,
+        action="invitation.accepted",
+        target=membership,
+        changes={"email": invitation.email, "role": membership.role, "new_member": created},
         request=request,
     )
     return membership

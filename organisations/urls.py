@@ -14,7 +14,15 @@ urlpatterns = [
     path("o/<slug:org>/members/", views.members, name="members"),
     path("o/<slug:org>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("o/<slug:org>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
-    path("o/<slug:org>/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
-    path("o/<slug:org>/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path(
+        "o/<slug:org>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "o/<slug:org>/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("o/<slug:org>/activity/", views.activity, name="activity"),
 ]

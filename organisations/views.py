@@ -14,13 +14,15 @@ from .models import ROLE_HELP, ActivityLog, Membership, Role
 
 
 def _memberships(user):
-    return Membership.objects.filter(user=user).select_related("organisation").order_by(
-        "organisation__name"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    """After sign-in: straight to the one organisation, a chooser for several, onboarding for none."""
+    """After sign-in: the one organisation, a chooser for several, onboarding for none."""
     if not request.user.is_authenticated:
         return redirect("account_login")
     memberships = list(_memberships(request.user)[:2])
@@ -33,7 +35,9 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def chooser(request: HttpRequest) -> HttpResponse:
-    return render(request, "organisations/chooser.html", {"memberships": _memberships(request.user)})
+    return render(
+        request, "organisations/chooser.html", {"memberships": _memberships(request.user)}
+    )
 
 
 @login_required
@@ -65,10 +69,18 @@ def getting_started_steps(organisation) -> list[dict]:
     """The pre-assessment checklist as ticks taken from the data."""
     members = organisation.memberships.count()
     return [
-        {"label": "Enter your ODS code", "done": bool(organisation.ods_code), "url": "organisations:settings"},
+        {
+            "label": "Enter your ODS code",
+            "done": bool(organisation.ods_code),
+            "url": "organisations:settings",
+        },
         {
             "label": "Name your IG lead, DPO (or person responsible) and senior accountable person",
-            "done": bool(organisation.ig_lead_id and organisation.dpo_name and organisation.senior_accountable_person_id),
+            "done": bool(
+                organisation.ig_lead_id
+                and organisation.dpo_name
+                and organisation.senior_accountable_person_id
+            ),
             "url": "organisations:settings",
         },
         {"label": "Invite your team", "done": members > 1, "url": "organisations:members"},
@@ -81,7 +93,9 @@ def organisation_settings(request: HttpRequest, org: str) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     before = services.snapshot(organisation, form.Meta.fields)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=form.save(commit=False), before=before, by=request.user, request=request)
+        services.organisation_update(
+            organisation=form.save(commit=False), before=before, by=request.user, request=request
+        )
         messages.success(request, "Organisation details saved.")
         if form.ods_warning:
             messages.warning(request, form.ods_warning)
@@ -104,8 +118,11 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
         if form.is_valid():
             try:
                 invitation = services.invitation_create(
-                    organisation=organisation, email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"], by=request.user, request=request,
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                    request=request,
                 )
             except ValidationError as e:
                 form.add_error("email", e.message_dict.get("email", e.messages))
@@ -114,12 +131,18 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
                 return redirect("organisations:members", org=organisation.slug)
     context = {
         "form": form,
-        "memberships": organisation.memberships.select_related("user").order_by("user__full_name", "user__email"),
-        "invitations": organisation.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related("invited_by"),
+        "memberships": organisation.memberships.select_related("user").order_by(
+            "user__full_name", "user__email"
+        ),
+        "invitations": organisation.invitations.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ).select_related("invited_by"),
         "role_choices": Role.choices,
         "role_help": {r.value: ROLE_HELP[r] for r in Role},
     }
-    return render(request, "organisations/members.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "organisations/members.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -131,8 +154,15 @@ def member_role(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         messages.error(request, "Choose a role from the list.")
     else:
         try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"], by=request.user, request=request)
-            messages.success(request, f"{membership.user} is now {membership.get_role_display().lower()}.")
+            services.membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                by=request.user,
+                request=request,
+            )
+            messages.success(
+                request, f"{membership.user} is now {membership.get_role_display().lower()}."
+            )
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
     return redirect("organisations:members", org=request.organisation.slug)
@@ -147,7 +177,9 @@ def member_remove(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
-            messages.success(request, f"{membership.user} no longer has access to {request.organisation.name}.")
+            messages.success(
+                request, f"{membership.user} no longer has access to {request.organisation.name}."
+            )
             if membership.user_id == request.user.id:
                 return redirect("organisations:landing")
         return redirect("organisations:members", org=request.organisation.slug)
@@ -168,7 +200,11 @@ def invitation_revoke(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     old = get_object_or_404(request.organisation.invitations, pk=pk)
     invitation = services.invitation_create(
-        organisation=request.organisation, email=old.email, role=old.role, by=request.user, request=request
+        organisation=request.organisation,
+        email=old.email,
+        role=old.role,
+        by=request.user,
+        request=request,
     )
     messages.success(request, f"A new invitation was sent to {invitation.email}.")
     return redirect("organisations:members", org=request.organisation.slug)
@@ -184,9 +220,13 @@ def activity(request: HttpRequest, org: str) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actions = (
         ActivityLog.objects.filter(organisation=request.organisation)
-        .values_list("action", flat=True).distinct().order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+        .order_by("action")
     )
-    return render(request, "organisations/activity.html", {"page": page, "action": action, "actions": actions})
+    return render(
+        request, "organisations/activity.html", {"page": page, "action": action, "actions": actions}
+    )
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -194,21 +234,34 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return render(request, "organisations/invitation_invalid.html", status=404)
     if not invitation.is_pending:
-        return render(request, "organisations/invitation_invalid.html", {"invitation": invitation}, status=410)
+        return render(
+            request, "organisations/invitation_invalid.html", {"invitation": invitation}, status=410
+        )
     if not request.user.is_authenticated:
         # The link proves the address: a new account made with it needs no second check.
         from allauth.account.adapter import get_adapter
 
         get_adapter(request).stash_verified_email(request, invitation.email)
         here = reverse("organisations:invitation_accept", args=[token])
-        return render(request, "organisations/invitation_accept.html", {"invitation": invitation, "next": here})
+        return render(
+            request,
+            "organisations/invitation_accept.html",
+            {"invitation": invitation, "next": here},
+        )
     error = ""
     if request.method == "POST":
         try:
-            membership = services.invitation_accept(invitation=invitation, user=request.user, request=request)
+            membership = services.invitation_accept(
+                invitation=invitation, user=request.user, request=request
+            )
         except ValidationError as e:
             error = " ".join(e.messages)
         else:
             messages.success(request, f"Welcome to {membership.organisation.name}.")
             return redirect("organisations:home", org=membership.organisation.slug)
-    return render(request, "organisations/invitation_accept.html", {"invitation": invitation, "error": error}, status=400 if error else 200)
+    return render(
+        request,
+        "organisations/invitation_accept.html",
+        {"invitation": invitation, "error": error},
+        status=400 if error else 200,
+    )

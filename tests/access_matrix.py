@@ -5,6 +5,7 @@ need objects, an `objects(ctx)` function that creates them in ctx["organisation"
 tests/test_access_matrix.py walks every URL pattern that takes an organisation or an
 object id and fails when one has no case.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 

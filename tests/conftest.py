@@ -1,4 +1,5 @@
 """Shared fixtures: organisations, members by role, and clients signed in as each role."""
+
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
@@ -46,14 +47,16 @@ def member(organisation):
     """member(role) -> a user with that role in `organisation`."""
 
     def make(role: str = Role.EDITOR, **user_kwargs):
-        return MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user_kwargs)).user
+        return MembershipFactory(
+            organisation=organisation, role=role, user=UserFactory(**user_kwargs)
+        ).user
 
     return make
 
 
 @pytest.fixture
 def client_as(member):
-    """client_as(role) -> a client signed in as a new member with that role ('outsider' for none)."""
+    """client_as(role) -> a client signed in as a new member with that role ("outsider": none)."""
 
     def make(role: str):
         c = ScopedClient()

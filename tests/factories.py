@@ -1,4 +1,5 @@
 """Test data. Child factories take their organisation from their parent object."""
+
 import datetime as dt
 
 import factory
@@ -69,7 +70,7 @@ class InvitationFactory(ScopesDisabledFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
 
 
-def give_totp(user, secret: str = "JBSWY3DPEHPK3PXP") -> None:
+def give_totp(user, secret: str = "JBSWY3DPEHPK3PXP") -> None:  # noqa: S107 - test secret
     """Enrol the user in TOTP two-step sign-in (as if they had scanned the QR code)."""
     from allauth.mfa.totp.internal.auth import TOTP
 

@@ -5,6 +5,7 @@ a member below the URL's role -> 403; a member with the role -> 2xx or 3xx.
 A URL pattern that takes an organisation or an object id and has no case fails
 `test_every_tenant_url_has_a_case`.
 """
+
 import pkgutil
 from importlib import import_module
 

@@ -3,6 +3,7 @@
 Each variable is documented in `.env.example`. A bad value raises
 ImproperlyConfigured at start-up rather than failing later.
 """
+
 from pathlib import Path
 
 import environ

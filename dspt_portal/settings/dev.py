@@ -1,4 +1,5 @@
 """Local development: `make run`. SQLite and the SQLAlchemy broker unless told otherwise."""
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 

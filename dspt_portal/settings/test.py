@@ -1,4 +1,5 @@
 """Tests: SQLite by default; CI points DATABASE_URL / CELERY_BROKER_URL at real services."""
+
 import tempfile
 
 from .base import *  # noqa: F403

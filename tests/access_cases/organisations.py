@@ -1,5 +1,6 @@
 """Access cases for the organisations app's tenant URLs. See tests/test_access_matrix.py."""
-from tests.access_matrix import Case, READ, MANAGE, INVITE
+
+from tests.access_matrix import INVITE, MANAGE, READ, Case
 
 
 def objects(ctx):
@@ -13,11 +14,32 @@ def objects(ctx):
 CASES = [
     Case("organisations:home", READ),
     Case("organisations:members", READ),
-    Case("organisations:members", INVITE, method="post", data={"email": "new@example.org", "role": "editor"}),
+    Case(
+        "organisations:members",
+        INVITE,
+        method="post",
+        data={"email": "new@example.org", "role": "editor"},
+    ),
     Case("organisations:settings", INVITE),
     Case("organisations:activity", INVITE),
-    Case("organisations:member_role", MANAGE, method="post", kwargs=lambda c: {"pk": c["membership"].pk}, data={"role": "viewer"}),
+    Case(
+        "organisations:member_role",
+        MANAGE,
+        method="post",
+        kwargs=lambda c: {"pk": c["membership"].pk},
+        data={"role": "viewer"},
+    ),
     Case("organisations:member_remove", MANAGE, kwargs=lambda c: {"pk": c["membership"].pk}),
-    Case("organisations:invitation_revoke", INVITE, method="post", kwargs=lambda c: {"pk": c["invitation"].pk}),
-    Case("organisations:invitation_resend", INVITE, method="post", kwargs=lambda c: {"pk": c["invitation"].pk}),
+    Case(
+        "organisations:invitation_revoke",
+        INVITE,
+        method="post",
+        kwargs=lambda c: {"pk": c["invitation"].pk},
+    ),
+    Case(
+        "organisations:invitation_resend",
+        INVITE,
+        method="post",
+        kwargs=lambda c: {"pk": c["invitation"].pk},
+    ),
 ]

@@ -5,6 +5,7 @@
 axe-core (bundled by axe-playwright-python) and fails on serious or critical violations.
 Screenshots taken with `screenshot(page, name)` land in test-artifacts/screenshots/.
 """
+
 import os
 import shutil
 from pathlib import Path
@@ -42,7 +43,9 @@ def _browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium.")
-        pytest.skip(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium).")
+        pytest.skip(
+            f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

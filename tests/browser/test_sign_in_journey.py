@@ -1,4 +1,5 @@
 """A member of an organisation that requires two-step sign-in logs in, enrols, and arrives."""
+
 import time
 
 import pytest
@@ -18,7 +19,9 @@ def test_member_enrols_in_two_step_sign_in_then_reaches_their_organisation(
     browser_page, live_url, login, assert_accessible, screenshot
 ):
     page = browser_page
-    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R2", slug="vl4r2", require_mfa=True)
+    org = OrganisationFactory(
+        name="Larkspur Care Home", ods_code="VL4R2", slug="vl4r2", require_mfa=True
+    )
     user = UserFactory(email="manager@larkspur.example", full_name="Nadia Khan")
     MembershipFactory(organisation=org, user=user, role=Role.ADMIN)
 

@@ -1,4 +1,5 @@
 """Create (or refresh) the demo organisations and logins. Safe to run again."""
+
 from importlib import import_module
 
 from django.apps import apps
