@@ -1,5 +1,6 @@
 """The evidence library: documents, their versions (files on django-storages), and the
 links that let one document back many responses."""
+
 import datetime as dt
 import secrets
 
@@ -46,7 +47,9 @@ def default_next_review(kind: str, last_reviewed_on: dt.date | None) -> dt.date 
     """A year after the last review; three years for policies (NOTES.md §8)."""
     if last_reviewed_on is None:
         return None
-    return add_years(last_reviewed_on, REVIEW_INTERVAL_YEARS.get(kind, DEFAULT_REVIEW_INTERVAL_YEARS))
+    return add_years(
+        last_reviewed_on, REVIEW_INTERVAL_YEARS.get(kind, DEFAULT_REVIEW_INTERVAL_YEARS)
+    )
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -68,7 +71,9 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(next_review_due__lte=soon).order_by("next_review_due", "title")
 
     def linked(self, yes: bool = True) -> "DocumentQuerySet":
-        return self.filter(links__isnull=False).distinct() if yes else self.filter(links__isnull=True)
+        return (
+            self.filter(links__isnull=False).distinct() if yes else self.filter(links__isnull=True)
+        )
 
 
 class Document(models.Model):
@@ -76,19 +81,31 @@ class Document(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(max_length=200)
-    kind = models.CharField(max_length=30, choices=DocumentKind.choices, default=DocumentKind.POLICY)
+    kind = models.CharField(
+        max_length=30, choices=DocumentKind.choices, default=DocumentKind.POLICY
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_documents"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_documents",
     )
     effective_on = models.DateField(
-        "effective from", null=True, blank=True,
+        "effective from",
+        null=True,
+        blank=True,
         help_text="The date the document took effect (what it proves), not the upload date.",
     )
     last_reviewed_on = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     location = models.CharField(
-        "where it is held", max_length=300, blank=True,
-        help_text="For documents kept elsewhere, e.g. 'Policy folder, manager's office, section 4'.",
+        "where it is held",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "For documents kept elsewhere, e.g. 'Policy folder, manager's office, section 4'."
+        ),
     )
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -97,7 +114,9 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(organisation="organisation", _manager_class=DocumentQuerySet.as_manager().__class__)
+    objects = ScopedManager(
+        organisation="organisation", _manager_class=DocumentQuerySet.as_manager().__class__
+    )
 
     class Meta:
         ordering = ["title"]
@@ -185,9 +204,7 @@ class DocumentLink(models.Model):
 
     class Meta:
         ordering = ["document__title"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "response"], name="link_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["document", "response"], name="link_unique")]
 
     def __str__(self) -> str:
         return f"{self.document} → {self.response.item.ref}"
@@ -203,15 +220,21 @@ class StaffMember(models.Model):
     job_title = models.CharField("role or job title", max_length=200, blank=True)
     started_on = models.DateField("start date", null=True, blank=True)
     left_on = models.DateField(
-        "leaving date", null=True, blank=True,
+        "leaving date",
+        null=True,
+        blank=True,
         help_text="Leave empty while they still work here.",
     )
     is_agency = models.BooleanField("agency worker", default=False)
     is_volunteer = models.BooleanField("volunteer", default=False)
     is_director = models.BooleanField("director or trustee", default=False)
     has_data_access = models.BooleanField(
-        "has access to personal data", default=True,
-        help_text="Untick only for people who never see care records, staff files or other personal data.",
+        "has access to personal data",
+        default=True,
+        help_text=(
+            "Untick only for people who never see care records, staff files or other "
+            "personal data."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -233,11 +256,13 @@ class StaffMember(models.Model):
     @property
     def kind_labels(self) -> list[str]:
         return [
-            label for flag, label in (
+            label
+            for flag, label in (
                 (self.is_director, "Director or trustee"),
                 (self.is_volunteer, "Volunteer"),
                 (self.is_agency, "Agency"),
-            ) if flag
+            )
+            if flag
         ]
 
 
@@ -247,11 +272,17 @@ class TrainingRecord(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="training_records"
     )
-    staff_member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="training_records")
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="training_records"
+    )
     course = models.CharField(max_length=200, default="Data security awareness")
     completed_on = models.DateField()
     evidence = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_records",
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_records",
         help_text="Optional: the certificate or attendance sheet in your evidence library.",
     )
     created_by = models.ForeignKey(

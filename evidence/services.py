@@ -1,8 +1,270 @@
-"""Writes for the evidence library and the staff training register.
+"""Writes for the evidence library and the staff training register. Each records activity.
 
-`training_summary` (the 3.2.1 figure) lives in evidence/training.py and is re-exported here
-for other apps: `from evidence.services import training_summary, TrainingSummary`.
+Other apps: `from evidence.services import training_summary, TrainingSummary` (the 3.2.1
+figure; see evidence/training.py for the scope rules).
 """
-from .training import TrainingSummary, training_summary
 
-__all__ = ["TrainingSummary", "training_summary"]
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from organisations.services import activity_record, changes_between, snapshot
+
+from .models import (
+    Document,
+    DocumentLink,
+    DocumentVersion,
+    StaffMember,
+    TrainingRecord,
+    default_next_review,
+)
+from .training import TrainingSummary, training_summary
+from .uploads import CheckedUpload
+
+__all__ = [
+    "TrainingSummary",
+    "training_summary",
+    "document_create",
+    "document_update",
+    "document_delete",
+    "version_add",
+    "document_link",
+    "document_unlink",
+    "staff_member_save",
+    "training_record_add",
+    "training_record_delete",
+    "DOCUMENT_FIELDS",
+]
+
+DOCUMENT_FIELDS = [
+    "title",
+    "kind",
+    "owner",
+    "effective_on",
+    "last_reviewed_on",
+    "next_review_due",
+    "location",
+    "notes",
+]
+STAFF_FIELDS = [
+    "name",
+    "job_title",
+    "started_on",
+    "left_on",
+    "is_director",
+    "is_volunteer",
+    "is_agency",
+    "has_data_access",
+]
+
+
+def _fill_next_review(document: Document) -> None:
+    if document.next_review_due is None:
+        document.next_review_due = default_next_review(document.kind, document.last_reviewed_on)
+
+
+@transaction.atomic
+def document_create(
+    *,
+    organisation,
+    data: dict[str, Any],
+    by,
+    file: UploadedFile | None = None,
+    checked: CheckedUpload | None = None,
+    request=None,
+) -> Document:
+    """A new library document, with its first version when a (checked) file comes with it."""
+    document = Document(organisation=organisation, created_by=by, **data)
+    _fill_next_review(document)
+    document.full_clean()
+    document.save()
+    activity_record(
+        organisation=organisation,
+        actor=by,
+        action="document.created",
+        target=document,
+        changes=changes_between({}, document, DOCUMENT_FIELDS),
+        request=request,
+    )
+    if file is not None and checked is not None:
+        version_add(document=document, file=file, checked=checked, by=by, request=request)
+    return document
+
+
+@transaction.atomic
+def document_update(*, document: Document, before: dict[str, Any], by, request=None) -> Document:
+    """Save an edited (already validated) document and record what changed."""
+    if before.get("next_review_due") == document.next_review_due and (
+        before.get("last_reviewed_on") != document.last_reviewed_on
+        or before.get("kind") != document.kind
+    ):
+        # The review date was not set by hand: move it with the new review.
+        document.next_review_due = None
+    _fill_next_review(document)
+    document.save()
+    diff = changes_between(before, document, DOCUMENT_FIELDS)
+    if diff:
+        activity_record(
+            organisation=document.organisation,
+            actor=by,
+            action="document.updated",
+            target=document,
+            changes=diff,
+            request=request,
+        )
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: Document, by, request=None) -> None:
+    """Delete a document and its files; refused while it backs any response."""
+    if DocumentLink.objects.filter(document=document).exists():
+        raise ValidationError("This document backs answers in an assessment. Unlink it first.")
+    names = list(DocumentVersion.objects.filter(document=document).values_list("file", flat=True))
+    activity_record(
+        organisation=document.organisation,
+        actor=by,
+        action="document.deleted",
+        target=document,
+        changes={"title": document.title, "versions": len(names)},
+        request=request,
+    )
+    storage = DocumentVersion._meta.get_field("file").storage
+    document.delete()
+    # Remove the files only once the rows are gone for good.
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def version_storage():
+    return DocumentVersion._meta.get_field("file").storage
+
+
+@transaction.atomic
+def version_add(
+    *, document: Document, file: UploadedFile, checked: CheckedUpload, by, request=None
+) -> DocumentVersion:
+    """Store a checked file as the document's next version; earlier versions stay as they are."""
+    # Lock the document row so two uploads at once cannot take the same number.
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = DocumentVersion(
+        organisation_id=document.organisation_id,
+        document=document,
+        number=number,
+        original_name=checked.display_name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    file.seek(0)
+    version.file.save(checked.display_name, file, save=False)  # key: random, under org_<id>/
+    try:
+        version.full_clean(exclude=["file"])
+        version.save()
+        activity_record(
+            organisation=document.organisation,
+            actor=by,
+            action="document.version_added",
+            target=document,
+            changes={"version": number, "file": checked.display_name, "sha256": checked.sha256},
+            request=request,
+        )
+    except Exception:
+        version_storage().delete(version.file.name)  # leave nothing behind in storage
+        raise
+    return version
+
+
+@transaction.atomic
+def document_link(*, document: Document, response, by, request=None) -> DocumentLink:
+    """Make `document` back `response` (doing it twice changes nothing)."""
+    if document.organisation_id != response.organisation_id:
+        raise ValidationError("That document belongs to another organisation.")
+    link, created = DocumentLink.objects.get_or_create(
+        document=document,
+        response=response,
+        defaults={"organisation_id": document.organisation_id, "created_by": by},
+    )
+    if created:
+        activity_record(
+            organisation=document.organisation,
+            actor=by,
+            action="document.linked",
+            target=document,
+            changes={"item": response.item.ref, "assessment": str(response.assessment)},
+            request=request,
+        )
+    return link
+
+
+@transaction.atomic
+def document_unlink(*, document: Document, response, by, request=None) -> None:
+    deleted, _ = DocumentLink.objects.filter(document=document, response=response).delete()
+    if deleted:
+        activity_record(
+            organisation=document.organisation,
+            actor=by,
+            action="document.unlinked",
+            target=document,
+            changes={"item": response.item.ref, "assessment": str(response.assessment)},
+            request=request,
+        )
+
+
+@transaction.atomic
+def staff_member_save(
+    *, staff_member: StaffMember, before: dict[str, Any] | None, by, request=None
+) -> StaffMember:
+    """Create or update a person on the training register."""
+    created = staff_member.pk is None
+    staff_member.full_clean()
+    staff_member.save()
+    diff = changes_between(before or {}, staff_member, STAFF_FIELDS)
+    if created or diff:
+        activity_record(
+            organisation=staff_member.organisation,
+            actor=by,
+            action="staff.created" if created else "staff.updated",
+            target=staff_member,
+            changes=diff,
+            request=request,
+        )
+    return staff_member
+
+
+@transaction.atomic
+def training_record_add(*, record: TrainingRecord, by, request=None) -> TrainingRecord:
+    record.organisation_id = record.staff_member.organisation_id
+    record.created_by = by
+    record.full_clean()
+    record.save()
+    activity_record(
+        organisation=record.staff_member.organisation,
+        actor=by,
+        action="training.recorded",
+        target=record.staff_member,
+        changes={"course": record.course, "completed_on": record.completed_on.isoformat()},
+        request=request,
+    )
+    return record
+
+
+@transaction.atomic
+def training_record_delete(*, record: TrainingRecord, by, request=None) -> None:
+    activity_record(
+        organisation=record.staff_member.organisation,
+        actor=by,
+        action="training.deleted",
+        target=record.staff_member,
+        changes={"course": record.course, "completed_on": record.completed_on.isoformat()},
+        request=request,
+    )
+    record.delete()
+
+
+def document_snapshot(document: Document) -> dict[str, Any]:
+    return snapshot(document, DOCUMENT_FIELDS)

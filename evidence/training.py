@@ -13,6 +13,7 @@ Who is in scope on a date (our documented rules):
 Trained means a record completed in the 12 months up to and including the date
 (completed on or after the same date a year earlier), not the calendar year.
 """
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -67,7 +68,10 @@ class TrainingSummary:
     @property
     def meets_target(self) -> bool:
         # Integer arithmetic, so 19 of 20 is exactly 95% and 94.99% is not.
-        return bool(self.in_scope_count) and self.trained_count * 100 >= self.target * self.in_scope_count
+        return (
+            bool(self.in_scope_count)
+            and self.trained_count * 100 >= self.target * self.in_scope_count
+        )
 
     @property
     def missing_names(self) -> list[str]:
@@ -78,7 +82,9 @@ def in_scope(staff_member: StaffMember, on: dt.date) -> bool:
     return staff_member.has_data_access and staff_member.is_current_on(on)
 
 
-def training_summary(*, organisation, on: dt.date | None = None, deadline: dt.date | None = None) -> TrainingSummary:
+def training_summary(
+    *, organisation, on: dt.date | None = None, deadline: dt.date | None = None
+) -> TrainingSummary:
     """Who in `organisation` counts for 3.2.1 on `on` (default: the DSPT deadline), who is
     trained in the 12 months before it, who is missing, and whose training lapses before
     the deadline. Two queries whatever the size of the register."""
@@ -86,9 +92,11 @@ def training_summary(*, organisation, on: dt.date | None = None, deadline: dt.da
     on = on or deadline
     window_start = add_years(on, -1)
     records = TrainingRecord.objects.filter(completed_on__lte=on).order_by("-completed_on")
-    staff = StaffMember.objects.filter(organisation=organisation).prefetch_related(
-        Prefetch("training_records", queryset=records, to_attr="records_to_date")
-    ).order_by("name")
+    staff = (
+        StaffMember.objects.filter(organisation=organisation)
+        .prefetch_related(Prefetch("training_records", queryset=records, to_attr="records_to_date"))
+        .order_by("name")
+    )
     summary = TrainingSummary(on=on, deadline=deadline)
     for person in staff:
         if not in_scope(person, on):

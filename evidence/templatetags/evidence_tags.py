@@ -1,4 +1,5 @@
 """Template helpers for the evidence library, usable from other apps' templates."""
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
@@ -19,7 +20,8 @@ def response_documents_context(context, response) -> dict:
     Works from any page that has `response` and `request` (with `request.membership`),
     so the assessments item page can include the fragment without extra view code.
     """
-    from evidence.models import Document, DocumentKind, DocumentLink
+    from evidence.forms import QuickUploadForm
+    from evidence.models import Document, DocumentLink
 
     request = context["request"]
     membership = getattr(request, "membership", None)
@@ -35,17 +37,20 @@ def response_documents_context(context, response) -> dict:
     if can_edit:
         linked_ids = [link.document_id for link in links]
         available = list(
-            Document.objects.filter(organisation_id=org).exclude(pk__in=linked_ids).order_by("title")
+            Document.objects.filter(organisation_id=org)
+            .exclude(pk__in=linked_ids)
+            .order_by("title")
         )
     slug = request.organisation.slug if hasattr(request, "organisation") else ""
     return {
         "links": links,
         "available": available,
         "can_edit": can_edit,
-        "kinds": DocumentKind.choices,
         "fragment_url": _url("evidence:response_documents", org=slug, response_pk=response.pk),
+        "link_url": _url("evidence:response_link", org=slug, response_pk=response.pk),
         "upload_url": _url("evidence:response_upload", org=slug, response_pk=response.pk),
-        "upload_form": context.get("evidence_upload_form"),
+        "upload_form": context.get("evidence_upload_form")
+        or (QuickUploadForm(request=request, prefix_id=str(response.pk)) if can_edit else None),
         "link_error": context.get("evidence_link_error", ""),
         "next": context.get("evidence_next") or request.get_full_path(),
     }
@@ -54,4 +59,6 @@ def response_documents_context(context, response) -> dict:
 @register.filter
 def review_tag(document) -> str:
     """The CSS modifier for a document's review status tag."""
-    return {"current": "ok", "due_soon": "warn", "overdue": "bad"}.get(document.review_status(), "neutral")
+    return {"current": "ok", "due_soon": "warn", "overdue": "bad"}.get(
+        document.review_status(), "neutral"
+    )
