@@ -163,7 +163,7 @@ def version_add(
     file.seek(0)
     version.file.save(checked.display_name, file, save=False)  # key: random, under org_<id>/
     try:
-        version.full_clean(exclude=["file"])
+        version.full_clean(exclude=["file", "uploaded_by"])
         version.save()
         activity_record(
             organisation=document.organisation,
