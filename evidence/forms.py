@@ -36,6 +36,14 @@ class UploadFieldMixin:
         self.oversized = "file" in getattr(request, "oversized_uploads", ())
         field = self.fields["file"]
         field.required = self.file_required and not self.oversized
+        field.error_messages = {
+            **field.error_messages,
+            "empty": "This file is empty. Check you chose the right file and try again.",
+            "required": (
+                "Choose a file to upload. If you did, its name could not be read: rename the "
+                "file using ordinary letters and numbers, then try again."
+            ),
+        }
         field.help_text = f"{ACCEPTED_DESCRIPTION}, up to {filesizeformat(max_upload_bytes())}."
         field.widget.attrs["accept"] = ".pdf,.docx,.xlsx,.odt,.ods,.csv,.txt,.png,.jpg,.jpeg"
 

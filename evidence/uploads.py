@@ -169,7 +169,11 @@ def clean_display_name(name: str | bytes | None) -> str:
     no control characters, no characters Windows forbids, at most 120 characters."""
     if isinstance(name, bytes):
         name = name.decode("utf-8", errors="replace")
-    name = (name or "").encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates
+    name = name or ""
+    try:  # undecodable bytes Python smuggled in as surrogates -> U+FFFD
+        name = name.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    except UnicodeEncodeError:
+        name = name.encode("utf-8", errors="replace").decode("utf-8")
     name = unicodedata.normalize("NFC", name)
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
@@ -303,6 +307,11 @@ def detect_content_type(file, name: str = "") -> str:
         return JPEG
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(file)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise UploadRefused(
+            "This is an old-style Office file (.doc or .xls), which is not accepted. "
+            "Save it as .docx, .xlsx or PDF and upload it again."
+        )
     guess = filetype.guess(head)
     if guess is not None:
         what = OTHER_KINDS.get(guess.mime, f"a {guess.extension.upper()} file")
