@@ -12,6 +12,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org>/assessment/", include("assessments.urls")),
     path("o/<slug:org>/evidence/", include("evidence.urls")),
+    path("o/<slug:org>/reports/", include("reports.urls")),
+    path("", include("reports.public_urls")),
+    path("", include("reminders.urls")),
     path("", include("organisations.urls")),
 ]
 

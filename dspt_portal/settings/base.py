@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "organisations",
     "assessments",
     "evidence",
+    "reminders",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +163,18 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis: an unacknowledged task (its worker died) is handed out again after this long.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+
+# --- Reminders
+# Organisations per sweep task; each batch runs a fixed number of queries.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=200)
+# SMTP failures are retried after 60 s, 120 s, 240 s ... then marked failed.
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)
+# An email claimed by a worker that died is claimable again after this many seconds.
+REMINDER_STALE_CLAIM_SECONDS = env.int("REMINDER_STALE_CLAIM_SECONDS", default=600)
 
 # --- Files: private storage. Local filesystem by default, S3 when configured.
 MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")

@@ -1,0 +1,195 @@
+"""Turn report data (reports/content.py) into files: PDF (WeasyPrint), Word, evidence pack ZIP.
+
+Pure functions of the data they are given, so a re-render of the same data gives the same
+PDF and ZIP bytes. WeasyPrint is imported inside the functions that need it: it is slow to
+import and only the worker (and the portfolio download) uses it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+PRINT_CSS = "reports/print.css"
+
+
+def _print_css_path() -> str:
+    path = finders.find(PRINT_CSS)
+    if not path:  # pragma: no cover - a packaging mistake, not a user error
+        raise FileNotFoundError(f"static/{PRINT_CSS} is missing")
+    return path
+
+
+def pdf_from_html(html: str) -> bytes:
+    """A4 PDF with page numbers, bookmarks (headings) and tags for screen readers."""
+    from weasyprint import CSS, HTML
+
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[CSS(filename=_print_css_path())]
+    )
+    return document.write_pdf(pdf_tags=True)
+
+
+def assessment_report_html(data: dict) -> str:
+    return render_to_string("reports/assessment_report.html", {"data": data})
+
+
+def assessment_report_pdf(data: dict) -> bytes:
+    return pdf_from_html(assessment_report_html(data))
+
+
+# ---------------------------------------------------------------- Word
+
+
+def assessment_report_docx(data: dict) -> bytes:
+    """An editable Word version of the assessment report (same content, plain styles)."""
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    doc = WordDocument()
+    doc.styles["Normal"].font.name = "DejaVu Sans"
+    doc.styles["Normal"].font.size = Pt(10)
+    generated = dt.datetime.fromisoformat(data["generated_at"])
+    doc.core_properties.title = f"DSPT {data['assessment']['year_label']} self-assessment"
+    doc.core_properties.author = data["organisation"]["name"]
+    doc.core_properties.created = doc.core_properties.modified = generated.replace(tzinfo=None)
+
+    org, assessment, outcome = data["organisation"], data["assessment"], data["outcome"]
+    doc.add_paragraph(f"Data Security and Protection Toolkit {assessment['year_label']}")
+    doc.add_heading(org["name"], level=0)
+    _docx_table(
+        doc,
+        [
+            ("ODS code", org["ods_code"]),
+            ("Service", org["service_type"]),
+            ("DSPT year", f"{assessment['year_label']} (deadline {assessment['deadline']})"),
+            ("Toolkit version", assessment["catalogue"]),
+            ("Projected outcome" if not data["approval"] else "Approved outcome", outcome["label"]),
+            *[(p["role"], p["name"]) for p in org["people"]],
+            ("Approval", _approval_line(data)),
+        ],
+    )
+    doc.add_paragraph(f"Report produced on {data['generated_on']}.")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    doc.add_heading("Summary", level=1)
+    doc.add_paragraph(f"{outcome['headline']}.")
+    for title, rows in (("By standard", data["by_standard"]), ("By category", data["by_category"])):
+        doc.add_heading(title, level=2)
+        _docx_table(
+            doc,
+            [(r["label"], f"{r['answered']} of {r['total']} ({r['percent']}%)") for r in rows],
+        )
+    for standard in data["standards"]:
+        doc.add_heading(f"{standard['number']}. {standard['name']}", level=1)
+        for item in standard["items"]:
+            _docx_item(doc, item)
+    if data["plan"] is not None:
+        doc.add_heading("Improvement plan", level=1)
+        if data["plan"]:
+            _docx_table(
+                doc,
+                [("Item", "Action", "Owner", "Target date", "Status")]
+                + [(a["ref"], a["action"], a["owner"], a["due"], a["status"]) for a in data["plan"]],
+                header=True,
+            )
+        else:
+            doc.add_paragraph("No improvement actions have been recorded.")
+    doc.add_heading("Appendix: submission pack", level=1)
+    for row in data["pack"]:
+        doc.add_heading(f"{row['ref']} {row['summary']}", level=3)
+        _docx_table(doc, [(s["label"], s["text"]) for s in row["steps"]] or [("", "Nothing yet")])
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _approval_line(data: dict) -> str:
+    approval = data["approval"]
+    if not approval:
+        return "Not yet approved by the senior accountable person."
+    return f"Approved by {approval['by']} on {approval['on']} (revision {approval['revision']})."
+
+
+def _docx_table(doc, rows: list[tuple], header: bool = False) -> None:
+    if not rows:
+        return
+    table = doc.add_table(rows=0, cols=len(rows[0]))
+    table.style = "Table Grid"
+    for i, row in enumerate(rows):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value or "")
+            if header and i == 0:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+
+
+def _docx_item(doc, item: dict) -> None:
+    doc.add_heading(f"{item['ref']} {item['summary']}", level=3)
+    meta = doc.add_paragraph(
+        f"{item['level_label']} · {item['answer_type_label']} · "
+        f"{'Answered' if item['answered'] else 'Not answered'} · {item['status_label']}"
+    )
+    meta.runs[0].italic = True
+    rows = [("Answer", item["answer"] or "No answer yet")]
+    if item["not_applicable"]:
+        rows.append(("Why it does not apply", item["na_reason"]))
+    if item["narrative"]:
+        rows.append(("Comments", item["narrative"]))
+    for d in item["documents"]:
+        version = f"v{d['version']}" if d["version"] else "no file"
+        rows.append(
+            (
+                "Document",
+                f"{d['title']} ({version}; effective {d['effective_on'] or '–'}; "
+                f"review due {d['next_review_due'] or '–'})",
+            )
+        )
+    rows += [("Warning", w) for w in item["warnings"]]
+    _docx_table(doc, rows)
+
+
+# ---------------------------------------------------------------- evidence pack
+
+
+def evidence_pack_zip(data: dict, open_file: Callable[[int], bytes]) -> bytes:
+    """The current version of every linked document, named by item ID, plus index.csv.
+
+    `open_file(version_id)` returns a stored version's bytes. Entry times are the report's
+    time, so the same data gives the same ZIP.
+    """
+    generated = dt.datetime.fromisoformat(data["generated_at"])
+    stamp = (max(generated.year, 1980), *generated.timetuple()[1:6])
+    index = io.StringIO()
+    writer = csv.writer(index)
+    writer.writerow(
+        ["Item ID", "Evidence item", "Document", "Version", "File in this pack",
+         "Effective from", "Review due", "Held at"]
+    )  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for standard in data["standards"]:
+            for item in standard["items"]:
+                for doc in item["documents"]:
+                    writer.writerow(
+                        [item["ref"], item["summary"], doc["title"],
+                         doc["version"] or "", doc["file_name"], doc["effective_on"],
+                         doc["next_review_due"], doc["location"]]
+                    )  # fmt: skip
+                    if doc["version_id"]:
+                        info = zipfile.ZipInfo(doc["file_name"], date_time=stamp)
+                        info.compress_type = zipfile.ZIP_DEFLATED
+                        archive.writestr(info, open_file(doc["version_id"]))
+        info = zipfile.ZipInfo("index.csv", date_time=stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, "\ufeff" + index.getvalue())
+    return out.getvalue()

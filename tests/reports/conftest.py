@@ -1,0 +1,117 @@
+"""A complete, demo-like assessment on the bundled 2025-26 catalogue, with documents."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from assessments.catalogue import bundled_catalogue_ensure
+from assessments.models import AnswerType, Approval, AssessmentStatus
+from evidence.models import Document, DocumentLink, DocumentVersion
+from tests.assessments.factories import assessment_for
+from tests.factories import UserFactory
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def add_document(organisation, title: str, *, name: str = "file.pdf", **fields) -> Document:
+    document = Document.objects.create(organisation=organisation, title=title, **fields)
+    version = DocumentVersion(
+        organisation=organisation,
+        document=document,
+        number=1,
+        original_name=name,
+        size=len(PDF_BYTES),
+        content_type="application/pdf",
+        sha256="0" * 64,
+    )
+    version.file.save(name, ContentFile(PDF_BYTES + title.encode()), save=False)
+    version.save()
+    return document
+
+
+def complete(assessment) -> None:
+    """Answer every item validly: some not applicable, narratives, documents for documents."""
+    organisation = assessment.organisation
+    register = add_document(
+        organisation,
+        "Information asset register",
+        name="IAR 2026.xlsx",
+        effective_on=dt.date(2026, 1, 10),
+        next_review_due=dt.date(2027, 1, 10),
+    )
+    policy = add_document(
+        organisation,
+        "Data protection policy",
+        name="DP policy v3.pdf",
+        effective_on=dt.date(2025, 5, 1),
+        next_review_due=dt.date(2028, 5, 1),
+    )
+    for i, response in enumerate(assessment.responses.select_related("item")):
+        item = response.item
+        kind = item.answer_type
+        if item.na_allowed and i % 4 == 0:
+            response.not_applicable = True
+            response.na_reason = "We keep no paper records off site."
+        elif kind == AnswerType.CONFIRMATION:
+            response.answer_confirmed = True
+        elif kind == AnswerType.NUMBER:
+            response.answer_number = 97
+        elif kind == AnswerType.DATE:
+            response.answer_date = dt.date(2026, 3, 1)
+        else:
+            response.answer_text = f"Held in the IG folder, section {i}, reviewed March 2026."
+        response.narrative = "Checked by the registered manager." if i % 3 == 0 else ""
+        response.status = "done"
+        response.save()
+        if kind == AnswerType.DOCUMENT and not response.not_applicable:
+            for document in (register, policy) if item.ref == "1.1.2" else (policy,):
+                DocumentLink.objects.create(
+                    organisation=organisation, document=document, response=response
+                )
+
+
+@pytest.fixture
+def catalogue(db):
+    return bundled_catalogue_ensure()
+
+
+@pytest.fixture
+def sap(organisation):
+    from organisations.models import Membership
+
+    user = UserFactory(full_name="Margaret Ellis", job_title="Director")
+    Membership.objects.create(organisation=organisation, user=user, role="admin")
+    organisation.senior_accountable_person = user
+    organisation.senior_accountable_title = "Director"
+    organisation.registered_manager_name = "Priya Shah"
+    organisation.save()
+    return user
+
+
+@pytest.fixture
+def complete_assessment(organisation, catalogue, sap):
+    assessment = assessment_for(organisation, catalogue)
+    complete(assessment)
+    return assessment
+
+
+@pytest.fixture
+def approved_assessment(complete_assessment, sap):
+    """Approved through the assessments app's own service, so the snapshot is real."""
+    from assessments.services import assessment_snapshot
+
+    assessment = complete_assessment
+    Approval.objects.create(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        revision=assessment.revision,
+        snapshot=assessment_snapshot(assessment),
+        outcome_level="standards_met",
+        approved_by=sap,
+        approved_at=timezone.now(),
+    )
+    assessment.status = AssessmentStatus.APPROVED
+    assessment.save()
+    return assessment
