@@ -1,1 +1,399 @@
-"""Views for the assessments app."""
+"""The checklist, an item, the warnings list, starting a year, and approval/publication."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dspt_portal.deadlines import dspt_year_label
+from organisations.access import require_role
+from organisations.models import Role
+
+from . import services
+from .checks import assessment_warnings
+from .forms import CommentForm, PublicationForm, ResponseForm, ReturnForm, StartForm
+from .models import AssessmentStatus, CatalogueVersion, Category, Level, ResponseStatus
+from .outcome import assessment_outcome, has_published_before
+
+# ---------------------------------------------------------------- helpers
+
+
+def _members(organisation) -> list:
+    return list(
+        get_user_model()
+        .objects.filter(memberships__organisation=organisation)
+        .order_by("full_name", "email")
+    )
+
+
+def _current(organisation, year: str | None = None):
+    """The assessment shown: the one for `year`, else the latest."""
+    qs = organisation.assessments.select_related("catalogue", "organisation")
+    if year and year.isdigit():
+        return qs.filter(dspt_year=int(year)).first()
+    return qs.order_by("-dspt_year").first()
+
+
+def _current_or_404(organisation):
+    assessment = _current(organisation)
+    if assessment is None:
+        raise Http404("No assessment yet.")
+    return assessment
+
+
+def _responses(assessment):
+    """Everything the checklist, outcome and checks read, in a constant number of queries."""
+    return list(
+        assessment.responses.select_related(
+            "item", "item__standard", "item__assertion", "owner", "updated_by"
+        )
+        .prefetch_related("document_links__document")
+        .annotate(comment_count=Count("comments"))
+        .order_by("item__sort_key")
+    )
+
+
+def _year_label(catalogue) -> str:
+    return dspt_year_label(catalogue.dspt_year) if catalogue else ""
+
+
+def _newest_catalogue():
+    return CatalogueVersion.objects.order_by("-dspt_year", "-loaded_at").first()
+
+
+FILTERS = ("category", "level", "status", "owner", "warnings")
+
+
+def _matches(r, f: dict, warnings: dict, user) -> bool:
+    if f["category"] and r.item.category != f["category"]:
+        return False
+    if f["level"] == "mandatory" and not r.item.is_mandatory:
+        return False
+    if f["level"] not in ("", "mandatory") and r.item.level != f["level"]:
+        return False
+    if f["status"] == "unanswered" and r.is_answered:
+        return False
+    if f["status"] not in ("", "unanswered") and r.status != f["status"]:
+        return False
+    if f["owner"] == "me" and r.owner_id != user.pk:
+        return False
+    if f["owner"] == "none" and r.owner_id is not None:
+        return False
+    if f["owner"].isdigit() and r.owner_id != int(f["owner"]):
+        return False
+    return not (f["warnings"] and r.pk not in warnings)
+
+
+def _checklist(request: HttpRequest, assessment, *, with_forms: bool = True) -> dict:
+    """Context for the checklist page and its HTMX fragments."""
+    responses = _responses(assessment)
+    previously = has_published_before(assessment)
+    outcome = assessment_outcome(assessment, responses, previously_published=previously)
+    warnings = assessment_warnings(assessment, responses)
+    f = {name: request.GET.get(name, "") for name in FILTERS}
+    editable = request.membership.can_edit and not assessment.is_locked
+    everyone = _members(request.organisation) if request.membership.can_edit else []
+    members = everyone if editable and with_forms else []
+    progress = {p.key: p for p in outcome.by_standard}
+    groups: dict[int, dict] = {}
+    for r in responses:
+        if not _matches(r, f, warnings, request.user):
+            continue
+        group = groups.setdefault(
+            r.item.standard.number,
+            {
+                "standard": r.item.standard,
+                "progress": progress[str(r.item.standard.number)],
+                "rows": [],
+            },
+        )
+        form = ResponseForm(response=r, members=members) if members else None
+        group["rows"].append({"response": r, "form": form, "warnings": warnings.get(r.pk, [])})
+    mine = [r for r in responses if r.owner_id == request.user.pk and not r.is_answered]
+    checklist_url = reverse("assessments:index", kwargs={"org": request.organisation.slug})
+    if request.htmx and request.htmx.current_url_abs_path:
+        checklist_url = request.htmx.current_url_abs_path.split("#")[0]
+    elif request.GET:
+        checklist_url += "?" + request.GET.urlencode()
+    return {
+        "checklist_url": checklist_url,
+        "assessment": assessment,
+        "outcome": outcome,
+        "groups": list(groups.values()),
+        "warnings": warnings,
+        "warning_count": sum(len(w) for w in warnings.values()),
+        "filters": f,
+        "filtered": any(f.values()),
+        "editable": editable,
+        "next_item": (outcome.blockers_for_next or [None])[0],
+        "my_open_count": len(mine),
+        "responses": responses,
+        "members": everyone,
+        "categories": Category.choices,
+        "levels": Level.choices,
+        "statuses": ResponseStatus.choices,
+    }
+
+
+# ---------------------------------------------------------------- pages
+
+
+def index(request: HttpRequest, org: str) -> HttpResponse:
+    """The checklist by standard, or the start page when there is no assessment yet."""
+    assessment = _current(request.organisation, request.GET.get("year"))
+    newest = _newest_catalogue()
+    if assessment is None:
+        context = {"catalogue": newest, "form": StartForm(), "start_label": _year_label(newest)}
+        return render(request, "assessments/start.html", context)
+    context = _checklist(request, assessment)
+    if newest and newest.dspt_year > assessment.dspt_year:
+        context.update({"newer_catalogue": newest, "start_label": _year_label(newest)})
+    return render(request, "assessments/index.html", context)
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def start(request: HttpRequest, org: str) -> HttpResponse:
+    catalogue = _newest_catalogue()
+    form = StartForm(request.POST)
+    if catalogue is None or not form.is_valid():
+        messages.error(request, "No DSPT checklist is loaded yet. Ask platform support to load it.")
+        return redirect("assessments:index", org=org)
+    try:
+        assessment = services.assessment_start(
+            organisation=request.organisation,
+            catalogue=catalogue,
+            by=request.user,
+            previously_published=form.cleaned_data["previously_published"],
+            request=request,
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, f"Your {assessment.year_label} assessment is ready.")
+    return redirect("assessments:index", org=org)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def item(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """One evidence item: guidance, answer form, warnings, documents and comments."""
+    response = get_object_or_404(
+        request.organisation.responses.select_related("assessment", "item"), pk=pk
+    )
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied("Your role does not allow this.")
+        return _save(request, response)
+    return _render_item(request, response)
+
+
+def _render_item(
+    request, response, form=None, status=200, template="assessments/item.html", extra=None
+):
+    assessment = response.assessment
+    context = _checklist(request, assessment, with_forms=False)
+    response = next(r for r in context["responses"] if r.pk == response.pk)
+    if form is None and context["editable"]:
+        form = ResponseForm(response=response, members=context["members"])
+    context.update(
+        {
+            "response": response,
+            "item": response.item,
+            "form": form,
+            "item_warnings": context["warnings"].get(response.pk, []),
+            "comments": response.comments.select_related("author"),
+            "comment_form": CommentForm(),
+            **(extra or {}),
+        }
+    )
+    return render(request, template, context, status=status)
+
+
+def _save(request: HttpRequest, response) -> HttpResponse:
+    assessment = response.assessment
+    from_checklist = request.POST.get("source") == "checklist"
+    form = ResponseForm(request.POST, response=response, members=_members(request.organisation))
+    saved = False
+    if assessment.is_locked:
+        form.add_error(None, assessment.locked_message())
+    elif form.is_valid():
+        services.response_update(
+            response=response, data=form.cleaned_data, by=request.user, request=request
+        )
+        saved = True
+    if not request.htmx:
+        if saved:
+            messages.success(request, f"{response.item.ref} saved.")
+            fallback = reverse(
+                "assessments:item", kwargs={"org": request.organisation.slug, "pk": response.pk}
+            )
+            return redirect(_safe_next(request, fallback))
+        return _render_item(request, response, form=form, status=400)
+    if from_checklist:
+        context = _checklist(request, assessment)
+        row = next(
+            (
+                row
+                for g in context["groups"]
+                for row in g["rows"]
+                if row["response"].pk == response.pk
+            ),
+            None,
+        )
+        if row is None:  # filtered out: rebuild the row for this response alone
+            r = next(r for r in context["responses"] if r.pk == response.pk)
+            row = {"response": r, "form": None, "warnings": context["warnings"].get(r.pk, [])}
+        if not saved:
+            row["form"] = form
+        elif row["form"] is not None:
+            row["form"] = ResponseForm(response=row["response"], members=context["members"])
+        context.update({"row": row, "saved": saved, "open": True})
+        return render(request, "assessments/_row_saved.html", context)
+    context_form = None if saved else form  # after saving, a fresh form shows what was stored
+    return _render_item(
+        request,
+        response,
+        form=context_form,
+        template="assessments/_item_saved.html",
+        extra={"saved": saved},
+    )
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def comment(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    response = get_object_or_404(request.organisation.responses.select_related("item"), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(
+            response=response, text=form.cleaned_data["text"], by=request.user, request=request
+        )
+        messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "Write a comment before adding it.")
+    return redirect(
+        reverse("assessments:item", kwargs={"org": org, "pk": response.pk}) + "#comments"
+    )
+
+
+def warnings(request: HttpRequest, org: str) -> HttpResponse:
+    """Every answer-quality warning, item by item, each with how to fix it."""
+    assessment = _current_or_404(request.organisation)
+    context = _checklist(request, assessment, with_forms=False)
+    context["flagged"] = [
+        (r, context["warnings"][r.pk]) for r in context["responses"] if r.pk in context["warnings"]
+    ]
+    return render(request, "assessments/warnings.html", context)
+
+
+# ---------------------------------------------------------------- approval and publication
+
+
+def approval(request: HttpRequest, org: str) -> HttpResponse:
+    assessment = _current_or_404(request.organisation)
+    context = _checklist(request, assessment, with_forms=False)
+    sap = request.organisation.senior_accountable_person
+    context.update(
+        {
+            "sap": sap,
+            "is_sap": sap is not None and sap.pk == request.user.pk,
+            "approvals": assessment.approvals.select_related(
+                "approved_by", "published_recorded_by"
+            ),
+            "current_approval": assessment.approvals.filter(revision=assessment.revision).first(),
+            "return_form": ReturnForm(),
+            "publication_form": PublicationForm(),
+            "Status": AssessmentStatus,
+        }
+    )
+    return render(request, "assessments/approval.html", context)
+
+
+def _approval_action(request, org, action, success: str, **kwargs) -> HttpResponse:
+    assessment = _current_or_404(request.organisation)
+    try:
+        action(assessment=assessment, by=request.user, request=request, **kwargs)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, success)
+    return redirect("assessments:approval", org=org)
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def submit(request: HttpRequest, org: str) -> HttpResponse:
+    return _approval_action(
+        request,
+        org,
+        services.assessment_submit,
+        "Sent for approval. We have emailed the senior accountable person.",
+    )
+
+
+@require_POST
+def approve(request: HttpRequest, org: str) -> HttpResponse:
+    return _approval_action(
+        request,
+        org,
+        services.assessment_approve,
+        "Approved. Answers are now locked. Publish on the national toolkit, then record it below.",
+    )
+
+
+@require_POST
+def return_(request: HttpRequest, org: str) -> HttpResponse:
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        if request.organisation.senior_accountable_person_id != request.user.pk:
+            raise PermissionDenied("Only the senior accountable person can return it.")
+        messages.error(request, "Say what needs changing before returning it.")
+        return redirect("assessments:approval", org=org)
+    return _approval_action(
+        request,
+        org,
+        services.assessment_return,
+        "Returned with your comment. It can be edited again.",
+        comment=form.cleaned_data["comment"],
+    )
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def new_revision(request: HttpRequest, org: str) -> HttpResponse:
+    return _approval_action(
+        request,
+        org,
+        services.assessment_new_revision,
+        "New revision started. The approved version is kept below.",
+    )
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def publication(request: HttpRequest, org: str) -> HttpResponse:
+    form = PublicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Enter the date it was published and the outcome the toolkit shows."
+        )
+        return redirect("assessments:approval", org=org)
+    return _approval_action(
+        request,
+        org,
+        services.publication_record,
+        "Publication recorded.",
+        published_on=form.cleaned_data["published_on"],
+        outcome=form.cleaned_data["outcome"],
+    )

@@ -1,0 +1,182 @@
+"""Forms for answering an evidence item, commenting, approving and recording publication."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import AnswerType, PublishedOutcome, Response, ResponseStatus
+
+YES_NO = [("", "Not answered yet"), ("yes", "Yes"), ("no", "No")]
+STAR_HELP = (
+    "Optional, but it makes the evidence hold up. Cover: Situation (what you have), "
+    "Task (what the item asks), Action (what you did, with dates), Result (what it shows "
+    "and where the evidence is)."
+)
+
+
+class ResponseForm(forms.Form):
+    """The answer fields shown depend on the item's answer type (and its app hint).
+
+    `members` (users of the organisation) are passed in, so rendering many forms on the
+    checklist does not query once per form.
+    """
+
+    answer_confirmed = forms.TypedChoiceField(
+        label="Can you confirm this?",
+        choices=YES_NO,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    answer_text = forms.CharField(
+        label="Your answer",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    answer_number = forms.DecimalField(
+        label="Number", required=False, max_digits=12, decimal_places=2, min_value=0
+    )
+    answer_date = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    narrative = forms.CharField(
+        label="How you meet this",
+        required=False,
+        max_length=10000,
+        help_text=STAR_HELP,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    not_applicable = forms.BooleanField(label="This does not apply to us", required=False)
+    na_reason = forms.CharField(
+        label="Why it does not apply",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    owner = forms.ChoiceField(label="Owner", required=False)
+    status = forms.ChoiceField(
+        label="Progress",
+        choices=ResponseStatus.choices,
+        help_text="For your team's tracking. Only the answer counts toward the outcome.",
+    )
+
+    def __init__(self, *args, response: Response, members: list, **kwargs):
+        self.response = response
+        self.item = response.item
+        self.members = {str(u.pk): u for u in members}
+        kwargs.setdefault("prefix", f"r{response.pk}")
+        kwargs.setdefault("initial", self._initial(response))
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "Nobody yet")] + [
+            (pk, u.full_name or u.email) for pk, u in self.members.items()
+        ]
+        self._shape_for_item()
+
+    @staticmethod
+    def _initial(r: Response) -> dict:
+        return {
+            "answer_confirmed": {True: "yes", False: "no"}.get(r.answer_confirmed, ""),
+            "answer_text": r.answer_text,
+            "answer_number": r.answer_number,
+            "answer_date": r.answer_date,
+            "narrative": r.narrative,
+            "not_applicable": r.not_applicable,
+            "na_reason": r.na_reason,
+            "owner": str(r.owner_id or ""),
+            "status": r.status,
+        }
+
+    def _shape_for_item(self) -> None:
+        kind, hint, f = self.item.answer_type, self.item.app_hint, self.fields
+        keep = {"narrative", "owner", "status"}
+        if kind == AnswerType.CONFIRMATION:
+            keep.add("answer_confirmed")
+        elif kind == AnswerType.TEXT:
+            keep.add("answer_text")
+        elif kind == AnswerType.DOCUMENT:
+            keep.add("answer_text")
+            f["answer_text"].label = "Where the document is held (if you do not link it)"
+            f["answer_text"].help_text = (
+                "Title, version or review date, and location, e.g. 'Shared drive > Policies > "
+                "Data Protection Policy v4 (reviewed March 2026)'."
+            )
+            f["answer_text"].widget = forms.TextInput()
+        elif kind == AnswerType.NUMBER:
+            keep.add("answer_number")
+        elif kind == AnswerType.DATE:
+            keep.add("answer_date")
+        if hint == "date":
+            keep.add("answer_date")
+            f["answer_date"].label = "When was it last done or reviewed?"
+        elif hint == "percentage":
+            keep.add("answer_number")
+            f["answer_number"].label = "Percentage trained"
+            f["answer_number"].max_value = 100
+            f["answer_number"].help_text = "From your training log: the toolkit needs at least 95%."
+        if self.item.na_allowed:
+            keep |= {"not_applicable", "na_reason"}
+        for name in list(f):
+            if name not in keep:
+                del f[name]
+
+    def clean_owner(self):
+        value = self.cleaned_data.get("owner")
+        return self.members.get(value) if value else None
+
+    def clean_answer_number(self):
+        value = self.cleaned_data.get("answer_number")
+        if value is not None and self.item.app_hint == "percentage" and value > 100:
+            raise forms.ValidationError("A percentage is between 0 and 100.")
+        return value
+
+    def clean_answer_date(self):
+        value = self.cleaned_data.get("answer_date")
+        if value and self.item.app_hint == "date" and value > timezone.localdate():
+            raise forms.ValidationError(
+                "This is when it was last done, so it cannot be in the future."
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("not_applicable") and not (data.get("na_reason") or "").strip():
+            self.add_error(
+                "na_reason", "Say why this does not apply (the toolkit expects a reason)."
+            )
+        return data
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Add a comment", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs changing?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The person who submitted it gets this by email.",
+    )
+
+
+class StartForm(forms.Form):
+    previously_published = forms.BooleanField(
+        label="We have published a DSPT before",
+        required=False,
+        help_text="Approaching Standards can be published only once, so we need to know.",
+    )
+
+
+class PublicationForm(forms.Form):
+    published_on = forms.DateField(
+        label="Date published on the national toolkit",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome the toolkit shows",
+        choices=PublishedOutcome.choices,
+        widget=forms.RadioSelect,
+    )

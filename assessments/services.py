@@ -1,0 +1,446 @@
+"""Writes for assessments: start (with carry-forward), answer, comment, approve, publish.
+
+Every change to compliance data records an ActivityLog row via `activity_record`.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from dspt_portal.emails import send_templated_email
+from organisations.services import activity_record, changes_between, snapshot
+
+from .models import (
+    Approval,
+    Assessment,
+    AssessmentStatus,
+    CatalogueVersion,
+    Comment,
+    PublishedOutcome,
+    Response,
+    ResponseStatus,
+)
+from .outcome import assessment_outcome, responses_for_outcome
+
+ANSWER_FIELDS = [
+    "answer_confirmed",
+    "answer_text",
+    "answer_number",
+    "answer_date",
+    "narrative",
+    "not_applicable",
+    "na_reason",
+]
+RESPONSE_FIELDS = [*ANSWER_FIELDS, "status", "owner"]
+
+
+# ---------------------------------------------------------------- starting a year
+
+
+def _carry_forward(*, previous: Assessment, assessment: Assessment, by) -> dict:
+    """Copy last year's answers, narratives and document links, matched by item ID."""
+    from evidence.models import DocumentLink
+
+    old = {r.item.ref: r for r in previous.responses.select_related("item")}
+    new = {r.item.ref: r for r in assessment.responses.select_related("item")}
+    report = {
+        "from_year": previous.year_label,
+        "from_catalogue": previous.catalogue.label,
+        "copied": [],
+        "new_items": [ref for ref in new if ref not in old],
+        "changed_wording": [],
+        "removed_items": [
+            {"ref": ref, "summary": r.item.summary} for ref, r in old.items() if ref not in new
+        ],
+    }
+    links = []
+    old_links = DocumentLink.objects.filter(response__assessment=previous)
+    links_by_response: dict[int, list] = {}
+    for link in old_links:
+        links_by_response.setdefault(link.response_id, []).append(link.document_id)
+    for ref, target in new.items():
+        source = old.get(ref)
+        if source is None:
+            continue
+        if source.item.summary != target.item.summary:
+            report["changed_wording"].append(ref)
+        for name in ANSWER_FIELDS:
+            setattr(target, name, getattr(source, name))
+        if target.not_applicable and not target.item.na_allowed:
+            target.not_applicable = False
+        target.owner_id = source.owner_id
+        target.carried_from = source
+        target.review_needed = True
+        if source.status != ResponseStatus.NOT_STARTED:
+            target.status = ResponseStatus.IN_PROGRESS
+        target.updated_by = by
+        target.save()
+        report["copied"].append(ref)
+        links += [
+            DocumentLink(
+                organisation_id=assessment.organisation_id,
+                document_id=document_id,
+                response=target,
+                created_by=by,
+            )
+            for document_id in links_by_response.get(source.pk, [])
+        ]
+    DocumentLink.objects.bulk_create(links)
+    report["links_copied"] = len(links)
+    return report
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    organisation,
+    catalogue: CatalogueVersion,
+    by,
+    previously_published: bool = False,
+    request=None,
+) -> Assessment:
+    """Create the organisation's assessment for the catalogue's year, one response per item,
+    carrying forward the latest earlier year's answers when there is one."""
+    if organisation.assessments.filter(dspt_year=catalogue.dspt_year).exists():
+        raise ValidationError("An assessment for this year has already been started.")
+    previous = (
+        organisation.assessments.filter(dspt_year__lt=catalogue.dspt_year)
+        .select_related("catalogue")
+        .order_by("-dspt_year")
+        .first()
+    )
+    assessment = Assessment.objects.create(
+        organisation=organisation,
+        catalogue=catalogue,
+        dspt_year=catalogue.dspt_year,
+        deadline=dt.date(catalogue.dspt_year, 6, 30),
+        created_by=by,
+        previously_published=previously_published or previous is not None,
+    )
+    Response.objects.bulk_create(
+        Response(organisation=organisation, assessment=assessment, item=item, updated_by=by)
+        for item in catalogue.items.all()
+    )
+    if previous is not None:
+        assessment.carry_forward_report = _carry_forward(
+            previous=previous, assessment=assessment, by=by
+        )
+        assessment.save(update_fields=["carry_forward_report"])
+    activity_record(
+        organisation=organisation,
+        actor=by,
+        action="assessment.started",
+        target=assessment,
+        changes={
+            "catalogue": catalogue.key,
+            "carried_forward_from": previous.year_label if previous else None,
+        },
+        request=request,
+    )
+    return assessment
+
+
+# ---------------------------------------------------------------- answering
+
+
+def _refuse_if_locked(assessment: Assessment) -> None:
+    if assessment.is_locked:
+        raise ValidationError(assessment.locked_message())
+
+
+@transaction.atomic
+def response_update(*, response: Response, data: dict[str, Any], by, request=None) -> Response:
+    """Save a response's answer, narrative, owner and status (validated by the form).
+
+    Saving counts as checking a carried-forward answer, so `review_needed` is cleared.
+    """
+    _refuse_if_locked(response.assessment)
+    before = snapshot(response, RESPONSE_FIELDS)
+    for name, value in data.items():
+        if name in RESPONSE_FIELDS:
+            setattr(response, name, value)
+    if not response.not_applicable:
+        response.na_reason = ""
+    diff = changes_between(before, response, RESPONSE_FIELDS)
+    if not diff and not response.review_needed:
+        return response
+    if response.review_needed:
+        diff["review_needed"] = [True, False]
+    response.review_needed = False
+    if response.status == ResponseStatus.NOT_STARTED and diff:
+        response.status = ResponseStatus.IN_PROGRESS
+        diff.setdefault("status", [ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS])
+    response.updated_by = by
+    response.save()
+    activity_record(
+        organisation=response.organisation,
+        actor=by,
+        action="response.updated",
+        target=response,
+        changes=diff,
+        request=request,
+    )
+    return response
+
+
+@transaction.atomic
+def comment_add(*, response: Response, text: str, by, request=None) -> Comment:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write a comment before adding it."})
+    comment = Comment.objects.create(
+        organisation=response.organisation, response=response, author=by, text=text
+    )
+    activity_record(
+        organisation=response.organisation,
+        actor=by,
+        action="comment.added",
+        target=response,
+        changes={"comment": text[:200]},
+        request=request,
+    )
+    return comment
+
+
+# ---------------------------------------------------------------- approval
+
+
+def _assessment_url(assessment: Assessment, name: str = "assessments:approval") -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse(name, kwargs={"org": assessment.organisation.slug})
+
+
+def _is_sap(assessment: Assessment, user) -> bool:
+    sap_id = assessment.organisation.senior_accountable_person_id
+    return bool(user and user.is_authenticated and sap_id and sap_id == user.pk)
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment:
+    """Send the assessment to the senior accountable person for approval."""
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise ValidationError("Only an assessment in progress can be submitted.")
+    sap = assessment.organisation.senior_accountable_person
+    if sap is None:
+        raise ValidationError(
+            "Name a senior accountable person in Organisation details first: "
+            "they approve the assessment."
+        )
+    outcome = assessment_outcome(assessment)
+    if not outcome.can_submit:
+        if outcome.must_reach_met:
+            raise ValidationError(
+                "You have published before, so this assessment must reach Standards Met. "
+                f"{outcome.headline}."
+            )
+        raise ValidationError(f"Not ready yet: {outcome.headline}.")
+    assessment.status = AssessmentStatus.AWAITING_APPROVAL
+    assessment.submitted_by, assessment.submitted_at = by, timezone.now()
+    assessment.save()
+    activity_record(
+        organisation=assessment.organisation,
+        actor=by,
+        action="assessment.submitted",
+        target=assessment,
+        changes={"projected_outcome": outcome.level.value, "revision": assessment.revision},
+        request=request,
+    )
+    context = {
+        "assessment": assessment,
+        "organisation": assessment.organisation,
+        "outcome": outcome,
+        "submitter": by,
+        "url": _assessment_url(assessment),
+    }
+    transaction.on_commit(
+        lambda: send_templated_email("assessment_submitted", to=[sap.email], context=context)
+    )
+    return assessment
+
+
+def _refuse_unless_sap(assessment: Assessment, by) -> None:
+    if not _is_sap(assessment, by):
+        raise PermissionDenied(
+            "Only the organisation's senior accountable person can approve or return it."
+        )
+    if assessment.status != AssessmentStatus.AWAITING_APPROVAL:
+        raise ValidationError("This assessment is not waiting for approval.")
+
+
+def assessment_snapshot(assessment: Assessment) -> dict:
+    """A frozen copy of the answers and projected outcome, kept with each approval."""
+    responses = list(
+        responses_for_outcome(assessment)
+        .select_related("owner")
+        .prefetch_related("document_links__document")
+    )
+    outcome = assessment_outcome(assessment, responses)
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "catalogue": assessment.catalogue.key,
+        "revision": assessment.revision,
+        "outcome": {
+            "level": outcome.level.value,
+            "label": outcome.label,
+            "answered_mandatory": outcome.answered_mandatory,
+            "total_mandatory": outcome.total_mandatory,
+        },
+        "answers": [
+            {
+                "ref": r.item.ref,
+                "summary": r.item.summary,
+                "answered": r.is_answered,
+                "status": r.status,
+                "answer_confirmed": r.answer_confirmed,
+                "answer_text": r.answer_text,
+                "answer_number": None if r.answer_number is None else str(r.answer_number),
+                "answer_date": r.answer_date.isoformat() if r.answer_date else None,
+                "narrative": r.narrative,
+                "not_applicable": r.not_applicable,
+                "na_reason": r.na_reason,
+                "owner": r.owner.email if r.owner else None,
+                "documents": [link.document.title for link in r.document_links.all()],
+            }
+            for r in responses
+        ],
+    }
+
+
+def _email_submitter(assessment: Assessment, name: str, context: dict) -> None:
+    submitter = assessment.submitted_by
+    if submitter is None:
+        return
+    context = {
+        "assessment": assessment,
+        "organisation": assessment.organisation,
+        "url": _assessment_url(assessment),
+        **context,
+    }
+    transaction.on_commit(lambda: send_templated_email(name, to=[submitter.email], context=context))
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, by, request=None) -> Approval:
+    """The senior accountable person approves: the assessment locks and a snapshot is kept."""
+    _refuse_unless_sap(assessment, by)
+    data = assessment_snapshot(assessment)
+    approval = Approval.objects.create(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        revision=assessment.revision,
+        snapshot=data,
+        outcome_level=data["outcome"]["level"],
+        submitted_by=assessment.submitted_by,
+        submitted_at=assessment.submitted_at,
+        approved_by=by,
+        approved_at=timezone.now(),
+    )
+    assessment.status = AssessmentStatus.APPROVED
+    assessment.returned_comment = ""
+    assessment.save()
+    activity_record(
+        organisation=assessment.organisation,
+        actor=by,
+        action="assessment.approved",
+        target=assessment,
+        changes={"revision": assessment.revision, "outcome": approval.outcome_level},
+        request=request,
+    )
+    _email_submitter(assessment, "assessment_approved", {"approver": by, "approval": approval})
+    return approval
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, by, comment: str, request=None) -> Assessment:
+    """The senior accountable person sends it back with a comment; it unlocks."""
+    _refuse_unless_sap(assessment, by)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": "Say what needs changing before returning it."})
+    assessment.status = AssessmentStatus.DRAFT
+    assessment.returned_comment, assessment.returned_by = comment, by
+    assessment.returned_at = timezone.now()
+    assessment.save()
+    activity_record(
+        organisation=assessment.organisation,
+        actor=by,
+        action="assessment.returned",
+        target=assessment,
+        changes={"comment": comment[:500]},
+        request=request,
+    )
+    _email_submitter(assessment, "assessment_returned", {"approver": by, "comment": comment})
+    return assessment
+
+
+@transaction.atomic
+def assessment_new_revision(*, assessment: Assessment, by, request=None) -> Assessment:
+    """Unlock an approved (or published) assessment; earlier approvals stay as they were."""
+    if assessment.status not in (AssessmentStatus.APPROVED, AssessmentStatus.PUBLISHED):
+        raise ValidationError("Only an approved assessment needs a new revision.")
+    assessment.status = AssessmentStatus.DRAFT
+    assessment.revision += 1
+    assessment.submitted_by = assessment.submitted_at = None
+    assessment.save()
+    activity_record(
+        organisation=assessment.organisation,
+        actor=by,
+        action="assessment.revision_started",
+        target=assessment,
+        changes={"revision": [assessment.revision - 1, assessment.revision]},
+        request=request,
+    )
+    return assessment
+
+
+@transaction.atomic
+def publication_record(
+    *, assessment: Assessment, published_on: dt.date, outcome: str, by, request=None
+) -> Approval:
+    """Record the date it was published on the national toolkit and the outcome shown."""
+    if assessment.status not in (AssessmentStatus.APPROVED, AssessmentStatus.PUBLISHED):
+        raise ValidationError("Record the publication after the assessment is approved.")
+    approval = assessment.approvals.filter(revision=assessment.revision).first()
+    if approval is None:
+        raise ValidationError("This revision has not been approved yet.")
+    if published_on > timezone.localdate():
+        raise ValidationError({"published_on": "The publication date cannot be in the future."})
+    if published_on < approval.approved_at.date():
+        raise ValidationError(
+            {"published_on": "The publication date cannot be before it was approved."}
+        )
+    earlier = (
+        assessment.previously_published
+        or Approval.objects.filter(
+            organisation_id=assessment.organisation_id, published_on__isnull=False
+        )
+        .exclude(pk=approval.pk)
+        .exists()
+    )
+    if outcome == PublishedOutcome.APPROACHING and earlier:
+        raise ValidationError(
+            {
+                "outcome": "Approaching Standards can be published only once. After a first "
+                "publication the toolkit needs Standards Met or above."
+            }
+        )
+    before = snapshot(approval, ["published_on", "published_outcome"])
+    approval.published_on, approval.published_outcome = published_on, outcome
+    approval.published_recorded_by, approval.published_recorded_at = by, timezone.now()
+    approval.save()
+    assessment.status = AssessmentStatus.PUBLISHED
+    assessment.save(update_fields=["status", "updated_at"])
+    activity_record(
+        organisation=assessment.organisation,
+        actor=by,
+        action="assessment.publication_recorded",
+        target=assessment,
+        changes=changes_between(before, approval, ["published_on", "published_outcome"]),
+        request=request,
+    )
+    return approval
