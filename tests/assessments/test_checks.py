@@ -1,0 +1,211 @@
+"""Every answer-quality check: one case that fires, one that does not."""
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from assessments import checks
+from assessments.checks import assessment_warnings
+from assessments.models import AnswerType, Level
+from evidence.models import Document, DocumentLink
+from tests.assessments.factories import answer, assessment_for, catalogue_with
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 3, 1)
+
+ITEMS = [
+    {"ref": "1.1.1", "summary": "ICO registration number"},
+    {"ref": "1.1.2", "summary": "Privacy notice", "answer_type": AnswerType.DOCUMENT},
+    {"ref": "1.3.2", "summary": "Yearly spot checks that staff follow policies"},
+    {
+        "ref": "3.2.1",
+        "summary": "95% of staff trained",
+        "answer_type": AnswerType.CONFIRMATION,
+        "app_hint": "percentage",
+        "level": Level.MET,
+    },
+    {"ref": "5.1.1", "summary": "Breach process reviewed", "na_allowed": True},
+]
+
+
+@pytest.fixture
+def assessment(organisation):
+    return assessment_for(organisation, catalogue_with(ITEMS))
+
+
+def codes_for(assessment, ref):
+    responses = list(
+        assessment.responses.select_related("item").prefetch_related("document_links__document")
+    )
+    found = assessment_warnings(assessment, responses, today=TODAY)
+    r = next(r for r in responses if r.item.ref == ref)
+    return [w.code for w in found.get(r.pk, [])]
+
+
+def r_(assessment, ref):
+    return assessment.responses.select_related("item").get(item__ref=ref)
+
+
+@pytest.mark.parametrize("text", ["Policy attached", "see policy", "As per the policy.", "on file"])
+def test_vague_reference_fires_without_section_date_or_location(assessment, text):
+    answer(r_(assessment, "1.1.1"), answer_text=text)
+    assert "vague_reference" in codes_for(assessment, "1.1.1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Policy attached: Data Protection Policy v4, section 3",
+        "See policy in the manager's office cabinet",
+        "See policy reviewed March 2026",
+        "ZA123456",
+    ],
+)
+def test_vague_reference_is_quiet_when_the_answer_is_specific(assessment, text):
+    answer(r_(assessment, "1.1.1"), answer_text=text)
+    assert "vague_reference" not in codes_for(assessment, "1.1.1")
+
+
+def _link(assessment, ref, **doc):
+    document = Document.objects.create(
+        organisation=assessment.organisation, title="Privacy notice", **doc
+    )
+    DocumentLink.objects.create(
+        organisation=assessment.organisation, document=document, response=r_(assessment, ref)
+    )
+
+
+def test_linked_document_past_its_review_date_is_flagged(assessment):
+    _link(assessment, "1.1.2", next_review_due=TODAY - dt.timedelta(days=1))
+    assert "document_overdue" in codes_for(assessment, "1.1.2")
+
+
+def test_linked_document_due_before_the_deadline_is_flagged(assessment):
+    _link(assessment, "1.1.2", next_review_due=dt.date(2026, 6, 1))
+    assert codes_for(assessment, "1.1.2") == ["document_due"]
+
+
+def test_linked_document_due_after_the_deadline_is_fine(assessment):
+    _link(assessment, "1.1.2", next_review_due=dt.date(2026, 9, 1))
+    assert codes_for(assessment, "1.1.2") == []
+
+
+def test_the_same_narrative_copied_across_items_is_flagged(assessment):
+    text = "We follow our data protection policy and train all staff every year carefully."
+    answer(r_(assessment, "1.1.1"), narrative=text)
+    answer(r_(assessment, "5.1.1"), narrative=text.upper())
+    assert "copied_narrative" in codes_for(assessment, "1.1.1")
+    answer(
+        r_(assessment, "5.1.1"),
+        narrative="Incident log checked on 2 June 2026: no breaches this year.",
+    )
+    assert "copied_narrative" not in codes_for(assessment, "1.1.1")
+
+
+def test_document_item_with_no_document_and_no_location_is_flagged(assessment):
+    answer(r_(assessment, "1.1.2"), status="in_progress", answer_text="")
+    assert "document_missing" in codes_for(assessment, "1.1.2")
+    answer(
+        r_(assessment, "1.1.2"), answer_text="Website footer and reception noticeboard (v2, 2026)"
+    )
+    assert "document_missing" not in codes_for(assessment, "1.1.2")
+
+
+def test_untouched_document_item_is_not_flagged(assessment):
+    assert codes_for(assessment, "1.1.2") == []
+
+
+def test_not_applicable_without_a_reason_is_flagged(assessment):
+    answer(r_(assessment, "5.1.1"), not_applicable=True, na_reason="")
+    assert "na_without_reason" in codes_for(assessment, "5.1.1")
+    answer(
+        r_(assessment, "5.1.1"), na_reason="No breaches or near misses (log checked 2 June 2026)"
+    )
+    assert "na_without_reason" not in codes_for(assessment, "5.1.1")
+
+
+def test_carried_forward_answer_not_checked_is_flagged(assessment, organisation):
+    last_year = assessment_for(organisation, catalogue_with(ITEMS, dspt_year=2025), dspt_year=2025)
+    r = answer(r_(assessment, "1.1.1"), answer_text="ZA123456", review_needed=True)
+    r.carried_from = last_year.responses.first()
+    r.save()
+    assert "carried_unchanged" in codes_for(assessment, "1.1.1")
+    r.review_needed = False
+    r.save()
+    assert "carried_unchanged" not in codes_for(assessment, "1.1.1")
+
+
+def test_an_item_about_something_done_needs_a_date(assessment):
+    answer(r_(assessment, "1.3.2"), answer_text="The manager does spot checks.")
+    assert "undated" in codes_for(assessment, "1.3.2")
+    answer(
+        r_(assessment, "1.3.2"),
+        answer_text="Spot check by the manager on 14/01/2026, actions in the log.",
+    )
+    assert "undated" not in codes_for(assessment, "1.3.2")
+
+
+def test_an_item_not_about_something_done_needs_no_date(assessment):
+    answer(r_(assessment, "1.1.1"), answer_text="ZA123456")
+    assert "undated" not in codes_for(assessment, "1.1.1")
+
+
+def test_a_narrative_far_longer_than_needed_is_flagged(assessment):
+    answer(r_(assessment, "1.1.1"), answer_text="ZA123456", narrative="word " * 400)
+    assert "too_long" in codes_for(assessment, "1.1.1")
+    answer(r_(assessment, "1.1.1"), narrative="word " * 120)
+    assert "too_long" not in codes_for(assessment, "1.1.1")
+
+
+def test_training_below_95_percent_names_the_people(assessment, monkeypatch):
+    summary = SimpleNamespace(
+        percent=Decimal("88.0"),
+        in_scope=25,
+        trained=22,
+        missing=["Ann Lee", "Bob Roy", "Cat Day"],
+        expiring=["Dan Fox"],
+    )
+    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: summary)
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True)
+    responses = list(assessment.responses.select_related("item").prefetch_related("document_links"))
+    found = assessment_warnings(assessment, responses, today=TODAY)
+    warnings = found[r_(assessment, "3.2.1").pk]
+    below = next(w for w in warnings if w.code == "training_below_target")
+    assert "88%" in below.title and "Ann Lee, Bob Roy, Cat Day" in below.fix
+    assert any(w.code == "training_expiring" and "Dan Fox" in w.fix for w in warnings)
+
+
+def test_training_at_95_percent_is_fine(assessment, monkeypatch):
+    summary = SimpleNamespace(
+        percent=Decimal("96"), in_scope=25, trained=24, missing=["Ann Lee"], expiring=[]
+    )
+    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: summary)
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("96"))
+    assert "training_below_target" not in codes_for(assessment, "3.2.1")
+
+
+def test_without_a_register_the_typed_percentage_is_checked(assessment, monkeypatch):
+    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: None)
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("80"))
+    assert "training_below_target" in codes_for(assessment, "3.2.1")
+
+
+def test_training_summary_for_treats_a_missing_register_as_none(monkeypatch, organisation):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "evidence.services", None)  # import fails
+    assert checks.training_summary_for(organisation, TODAY) is None
+
+
+def test_warnings_never_block_saving(client_as, assessment):
+    from django.urls import reverse
+
+    r = r_(assessment, "1.1.1")
+    client_as("editor").post(
+        reverse("assessments:item", kwargs={"org": assessment.organisation.slug, "pk": r.pk}),
+        {f"r{r.pk}-answer_text": "Policy attached", f"r{r.pk}-status": "in_progress"},
+    )
+    r.refresh_from_db()
+    assert r.answer_text == "Policy attached"
