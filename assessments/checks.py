@@ -210,20 +210,36 @@ def _too_long(r, ctx):
         )
 
 
+def _names(people) -> list[str]:
+    """Names from the register summary (strings, or objects with a `name`)."""
+    return [str(getattr(p, "name", p)) for p in people or []]
+
+
+def _percent(summary):
+    """The trained percentage, whichever name the register summary gives it."""
+    for attr in ("percent", "percentage"):
+        value = getattr(summary, attr, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _joined(names: list[str], limit: int = 10) -> str:
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def _training(r, ctx):
     if r.item.ref != "3.2.1" or r.not_applicable:
         return
     summary = ctx.training
-    percent = getattr(summary, "percent", None)
+    percent = _percent(summary) if summary is not None else None
     if percent is not None and percent < TRAINING_TARGET:
-        missing = list(getattr(summary, "missing", []) or [])
-        names = ", ".join(missing[:10]) + (
-            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-        )
+        missing = _names(getattr(summary, "missing", []))
         yield AnswerWarning(
             "training_below_target",
             f"Training register: {percent:.0f}% trained by the deadline (at least 95% needed)",
-            (f"Not trained yet: {names}. " if names else "")
+            (f"Not trained yet: {_joined(missing)}. " if missing else "")
             + "Book their data security training and record it in the training register.",
         )
     elif percent is None and r.answer_number is not None and r.answer_number < TRAINING_TARGET:
@@ -233,13 +249,13 @@ def _training(r, ctx):
             "Train the remaining staff, directors, trustees and volunteers before you "
             "publish, and keep the training log as evidence.",
         )
-    expiring = list(getattr(summary, "expiring", []) or []) if summary else []
+    expiring = _names(getattr(summary, "expiring", [])) if summary is not None else []
     if expiring:
         yield AnswerWarning(
             "training_expiring",
             f"Training runs out before the deadline for {len(expiring)} "
             f"{'person' if len(expiring) == 1 else 'people'}",
-            f"Refresh training for {', '.join(expiring[:10])} before the deadline.",
+            f"Refresh training for {_joined(expiring)} before the deadline.",
         )
 
 

@@ -209,3 +209,16 @@ def test_warnings_never_block_saving(client_as, assessment):
     )
     r.refresh_from_db()
     assert r.answer_text == "Policy attached"
+
+
+def test_training_check_reads_the_registers_own_shape(assessment, monkeypatch):
+    person = SimpleNamespace
+    summary = SimpleNamespace(
+        percentage=90.0, missing=[person(name="Eve Moss")], expiring=[person(name="Fay Hill")]
+    )
+    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: summary)
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True)
+    responses = list(assessment.responses.select_related("item").prefetch_related("document_links"))
+    warnings = assessment_warnings(assessment, responses, today=TODAY)[r_(assessment, "3.2.1").pk]
+    assert any("Eve Moss" in w.fix for w in warnings)
+    assert any("Fay Hill" in w.fix for w in warnings)
