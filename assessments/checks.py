@@ -89,12 +89,15 @@ def context_for(assessment, responses, *, today: dt.date | None = None) -> Check
         key = _normalise(r.narrative)
         if len(key) >= COPIED_MIN_CHARS:
             narratives[key].append(r.item.ref)
+    today = today or timezone.localdate()
     training = None
     if any(r.item.ref == "3.2.1" for r in responses):
-        training = training_summary_for(assessment.organisation, assessment.deadline)
+        # Counted at the deadline; once that has passed, at today (a late publication
+        # still needs 95% trained in the 12 months before it).
+        training = training_summary_for(assessment.organisation, max(assessment.deadline, today))
     return CheckContext(
         deadline=assessment.deadline,
-        today=today or timezone.localdate(),
+        today=today,
         narratives=dict(narratives),
         training=training,
     )

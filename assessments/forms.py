@@ -38,7 +38,9 @@ class ResponseForm(forms.Form):
         label="Number", required=False, max_digits=12, decimal_places=2, min_value=0
     )
     answer_date = forms.DateField(
-        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     narrative = forms.CharField(
         label="How you meet this",
@@ -173,7 +175,7 @@ class StartForm(forms.Form):
 class PublicationForm(forms.Form):
     published_on = forms.DateField(
         label="Date published on the national toolkit",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     outcome = forms.ChoiceField(
         label="Outcome the toolkit shows",

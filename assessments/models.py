@@ -179,6 +179,12 @@ class Assessment(models.Model):
         return f"{self.dspt_year - 1}-{str(self.dspt_year)[-2:]}"
 
     @property
+    def deadline_passed(self) -> bool:
+        from django.utils import timezone
+
+        return self.deadline < timezone.localdate()
+
+    @property
     def is_locked(self) -> bool:
         """Answers can change only while the assessment is a draft."""
         return self.status != AssessmentStatus.DRAFT

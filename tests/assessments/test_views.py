@@ -241,3 +241,19 @@ def test_starting_with_bundled_catalogue_then_the_checklist_renders(client_as, o
     page = client.get(url("index", organisation))
     assert page.status_code == 200
     assert page.content.decode().count('<li class="row') == 49
+
+
+def test_a_review_date_is_saved_and_shown_back_in_the_date_field(client_as, organisation):
+    catalogue = catalogue_with(
+        [{"ref": "1.3.1", "answer_type": AnswerType.CONFIRMATION, "app_hint": "date"}]
+    )
+    r = _first(assessment_for(organisation, catalogue), "1.3.1")
+    client = client_as(Role.EDITOR)
+    client.post(
+        url("item", organisation, pk=r.pk),
+        _post_data(r, answer_confirmed="yes", answer_date="2026-03-01"),
+    )
+    r.refresh_from_db()
+    assert r.answer_date.isoformat() == "2026-03-01" and r.answer_confirmed is True
+    page = client.get(url("item", organisation, pk=r.pk)).content.decode()
+    assert 'value="2026-03-01"' in page
