@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,12 +30,13 @@ from assessments.outcome import OutcomeLevel, assessment_outcome, responses_for_
 from evidence.models import Document, ReviewStatus
 from evidence.uploads import download_name
 
+from .render import safe_file_name
+
 LEVEL_SHORT = {
     Level.APPROACHING: "Approaching Standards",
     Level.MET: "Standards Met",
     Level.OPTIONAL: "Optional",
 }
-UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def fmt_date(value: dt.date | str | None) -> str:
@@ -61,8 +61,7 @@ def fmt_number(value: Decimal | str | None) -> str:
 def pack_file_name(ref: str, title: str, version_name: str, content_type: str) -> str:
     """'1.1.2 - Information asset register.pdf': item ID, document title, file type ending."""
     ending = os.path.splitext(download_name(version_name, content_type))[1]
-    safe_title = UNSAFE_IN_FILE_NAMES.sub(" ", title).strip(" .") or "document"
-    return f"{ref} - {safe_title[:120]}{ending.lower()}"
+    return f"{ref} - {safe_file_name(title)[:120]}{ending.lower()}"
 
 
 # ---------------------------------------------------------------- answers
@@ -443,3 +442,77 @@ def approval_report_data(approval: Approval, *, today: dt.date | None = None) ->
         approval=approval,
         today=today,
     )
+
+
+# ---------------------------------------------------------------- consultant portfolio
+
+
+def _overdue_actions(assessment: Assessment, today: dt.date) -> int | None:
+    """Overdue improvement actions, once plans exist (issue 5); None until then."""
+    plan = _plan(assessment)
+    if plan is None:
+        return None
+    overdue = 0
+    for action in assessment.improvement_actions.all():
+        due = _first_attr(action, ("due_on", "target_date", "due_date", "target_on"))
+        done = str(getattr(action, "status", "")).lower() in ("done", "completed", "complete")
+        if isinstance(due, dt.date) and due < today and not done:
+            overdue += 1
+    return overdue
+
+
+def _home(organisation, today: dt.date) -> dict:
+    assessment = organisation.assessments.select_related("catalogue").first()
+    home = {"name": organisation.name, "ods_code": organisation.ods_code, "slug": organisation.slug}
+    if assessment is None:
+        return {**home, "started": False, "outcome": "Not started", "percent": 0, "blockers": []}
+    responses = list(responses_for_outcome(assessment))
+    outcome = assessment_outcome(assessment, responses, today=today)
+    return {
+        **home,
+        "started": True,
+        "year_label": assessment.year_label,
+        "status": AssessmentStatus(assessment.status).label,
+        "outcome": outcome.label,
+        "headline": outcome.headline,
+        "answered": outcome.answered_mandatory,
+        "total": outcome.total_mandatory,
+        "percent": outcome.percent_mandatory_done,
+        "blockers": [
+            {"ref": r.item.ref, "summary": r.item.summary} for r in outcome.blockers_for_next
+        ],
+        "next_label": outcome.next_label,
+        "overdue_actions": _overdue_actions(assessment, today),
+        "days_to_deadline": (assessment.deadline - today).days,
+        "deadline": fmt_date(assessment.deadline),
+        "by_standard": [
+            {"label": p.label, "answered": p.answered, "total": p.total, "percent": p.percent}
+            for p in outcome.by_standard
+        ],
+    }
+
+
+def portfolio_data(user, *, today: dt.date | None = None) -> dict:
+    """One row per home where `user` is a consultant or admin, for the portfolio report.
+
+    Runs outside any organisation's URL, so each home is read inside its own scope.
+    """
+    from django_scopes import scope
+
+    from organisations.models import Membership, Role
+
+    today = today or timezone.localdate()
+    memberships = Membership.objects.filter(
+        user=user, user__is_active=True, role__in=[Role.CONSULTANT, Role.ADMIN]
+    ).select_related("organisation")
+    homes = []
+    for membership in memberships.order_by("organisation__name"):
+        with scope(organisation=membership.organisation):
+            homes.append(_home(membership.organisation, today))
+    generated = timezone.localtime()
+    return {
+        "person": _name(user),
+        "generated_at": generated.isoformat(),
+        "generated_on": fmt_date(generated.date()),
+        "homes": homes,
+    }

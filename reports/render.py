@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -18,6 +20,12 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 PRINT_CSS = "reports/print.css"
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_file_name(name: str) -> str:
+    """A name safe on Windows, macOS and in ZIPs (no slashes, colons or control characters)."""
+    return UNSAFE_IN_FILE_NAMES.sub(" ", name).strip(" .")[:150] or "report"
 
 
 def _print_css_path() -> str:
@@ -31,6 +39,9 @@ def pdf_from_html(html: str) -> bytes:
     """A4 PDF with page numbers, bookmarks (headings) and tags for screen readers."""
     from weasyprint import CSS, HTML
 
+    # WeasyPrint logs every layout step at INFO; keep the worker's log readable.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
         stylesheets=[CSS(filename=_print_css_path())]
     )
@@ -43,6 +54,10 @@ def assessment_report_html(data: dict) -> str:
 
 def assessment_report_pdf(data: dict) -> bytes:
     return pdf_from_html(assessment_report_html(data))
+
+
+def portfolio_pdf(data: dict) -> bytes:
+    return pdf_from_html(render_to_string("reports/portfolio_report.html", {"data": data}))
 
 
 # ---------------------------------------------------------------- Word
@@ -92,13 +107,14 @@ def assessment_report_docx(data: dict) -> bytes:
         doc.add_heading(f"{standard['number']}. {standard['name']}", level=1)
         for item in standard["items"]:
             _docx_item(doc, item)
-    if data["plan"] is not None:
+    plan = data["plan"]
+    if plan is not None:
         doc.add_heading("Improvement plan", level=1)
-        if data["plan"]:
+        if plan:
             _docx_table(
                 doc,
                 [("Item", "Action", "Owner", "Target date", "Status")]
-                + [(a["ref"], a["action"], a["owner"], a["due"], a["status"]) for a in data["plan"]],
+                + [(a["ref"], a["action"], a["owner"], a["due"], a["status"]) for a in plan],
                 header=True,
             )
         else:
