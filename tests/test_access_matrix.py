@@ -26,6 +26,7 @@ ROLES = [Role.VIEWER, Role.EDITOR, Role.CONSULTANT, Role.ADMIN]
 # Patterns with ids that are not tenant pages (their own tests cover them).
 NOT_TENANT = {
     "organisations:invitation_accept",  # token in URL; tested in tests/organisations
+    "reminders:unsubscribe",  # signed token, no login by design; tested in tests/reminders
 }
 
 

@@ -20,3 +20,8 @@ if STORAGE_BACKEND == "filesystem":  # noqa: F405
 ACCOUNT_RATE_LIMITS = False
 (BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+
+# A Celery worker started by the integration tests writes emails to files the test reads.
+if env("TEST_EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("TEST_EMAIL_BACKEND")
+    EMAIL_FILE_PATH = env("TEST_EMAIL_FILE_PATH")

@@ -1,0 +1,350 @@
+"""Find what is due, per kind, for a batch of organisations on a given day.
+
+Each collector takes `day` and a list of organisation ids and returns `Due` records.
+It runs a fixed number of queries whatever the batch size (asserted in tests), and
+recomputes from the data every time, so a missed day is caught up on the next run:
+the occasion key (e.g. the 60-day milestone) is the same until the next milestone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from dspt_portal.deadlines import dspt_deadline, dspt_year_label
+from organisations.models import Membership, Organisation, Role
+
+from .models import Kind
+
+DEADLINE_MILESTONES = (90, 60, 30, 14, 7, 1)
+DOCUMENT_DUE_WITHIN = 30
+ACTION_DUE_WITHIN = 7
+OUT_OF_DATE_WARNING_DAYS = 30
+BLOCKERS_LISTED = 8
+
+
+@dataclass(frozen=True)
+class Due:
+    recipient_id: int
+    organisation_id: int | None
+    kind: str
+    key: str
+    title: str
+    detail: str = ""
+    url: str = ""
+    due_on: dt.date | None = None
+    sort_key: int = 0
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _url(name: str, **kwargs) -> str:
+    try:
+        return absolute(reverse(name, kwargs=kwargs))
+    except NoReverseMatch:
+        return ""
+
+
+def deadline_milestone(day: dt.date) -> tuple[dt.date, int] | None:
+    """(deadline, milestone) when a countdown reminder is due on or after its milestone day."""
+    deadline = dspt_deadline(day)
+    days_left = (deadline - day).days
+    passed = [m for m in DEADLINE_MILESTONES if m >= days_left]
+    if days_left > max(DEADLINE_MILESTONES) or not passed:
+        return None
+    return deadline, min(passed)
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _contacts(orgs: list[Organisation], admins: dict[int, list[int]]) -> dict[int, list[int]]:
+    """IG lead and senior accountable person per organisation; its admins if neither is named."""
+    contacts = {}
+    for org in orgs:
+        people = {p for p in (org.ig_lead_id, org.senior_accountable_person_id) if p}
+        contacts[org.pk] = sorted(people) or admins.get(org.pk, [])
+    return contacts
+
+
+def _admins(org_ids: list[int]) -> dict[int, list[int]]:
+    admins: dict[int, list[int]] = defaultdict(list)
+    for org_id, user_id in Membership.objects.filter(
+        organisation_id__in=org_ids, role=Role.ADMIN
+    ).values_list("organisation_id", "user_id"):
+        admins[org_id].append(user_id)
+    return admins
+
+
+def deadline_countdown(day: dt.date, org_ids: list[int]) -> list[Due]:
+    from assessments.models import Approval, Assessment, Response
+    from assessments.outcome import OutcomeLevel, outcome_from
+
+    milestone = deadline_milestone(day)
+    if milestone is None:
+        return []
+    deadline, days = milestone
+    days_left = (deadline - day).days
+    orgs = list(Organisation.objects.filter(pk__in=org_ids))
+    assessments = {
+        a.organisation_id: a
+        for a in Assessment.objects.filter(organisation_id__in=org_ids, dspt_year=deadline.year)
+    }
+    responses = defaultdict(list)
+    for r in (
+        Response.objects.filter(assessment__in=list(assessments.values()))
+        .select_related("item", "item__standard")
+        .prefetch_related("document_links")
+        .order_by("item__sort_key")
+    ):
+        responses[r.assessment_id].append(r)
+    published = defaultdict(list)
+    for org_id, published_on in Approval.objects.filter(
+        organisation_id__in=org_ids, published_on__isnull=False
+    ).values_list("organisation_id", "published_on"):
+        published[org_id].append(published_on)
+    contacts = _contacts(orgs, _admins(org_ids))
+    year_start = dt.date(deadline.year - 1, 7, 1)
+    dues = []
+    for org in orgs:
+        if any(p >= year_start for p in published[org.pk]):
+            continue  # already published this DSPT year
+        assessment = assessments.get(org.pk)
+        when = (
+            "today is" if days_left == 0 else f"{days_left} day{'s' if days_left != 1 else ''} to"
+        )
+        if assessment is None:
+            detail = f"You have not started your {dspt_year_label(deadline.year)} assessment yet."
+            url = _url("assessments:index", org=org.slug)
+            sort = 0
+        else:
+            outcome = outcome_from(
+                responses[assessment.pk],
+                has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(day),
+                previously_published=assessment.previously_published or bool(published[org.pk]),
+            )
+            met = [r for r in responses[assessment.pk] if r.item.is_mandatory and not r.is_answered]
+            if outcome.level in (OutcomeLevel.MET, OutcomeLevel.EXCEEDED):
+                detail = "Standards Met is within reach: every mandatory item is answered. "
+                detail += "Get it approved and publish it on the national toolkit."
+            else:
+                lines = [
+                    f"Standards Met still needs {len(met)} item{'s' if len(met) != 1 else ''}:"
+                ]
+                lines += [f"- {r.item.ref} {r.item.summary}" for r in met[:BLOCKERS_LISTED]]
+                if len(met) > BLOCKERS_LISTED:
+                    lines.append(f"- and {len(met) - BLOCKERS_LISTED} more")
+                detail = "\n".join(lines)
+            url = _url("assessments:index", org=org.slug)
+            sort = len(met)
+        for person in contacts[org.pk]:
+            dues.append(
+                Due(
+                    recipient_id=person,
+                    organisation_id=org.pk,
+                    kind=Kind.DEADLINE,
+                    key=f"deadline:{deadline.year}:{days}:org{org.pk}",
+                    title=f"{org.name}: {when} the {deadline:%-d %B %Y} deadline",
+                    detail=detail,
+                    url=url,
+                    due_on=deadline,
+                    sort_key=-sort,
+                )
+            )
+    return dues
+
+
+def _week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def document_reviews(day: dt.date, org_ids: list[int]) -> list[Due]:
+    from evidence.models import Document
+
+    documents = Document.objects.filter(
+        organisation_id__in=org_ids,
+        next_review_due__isnull=False,
+        next_review_due__lte=day + dt.timedelta(days=DOCUMENT_DUE_WITHIN),
+    ).select_related("organisation")
+    dues = []
+    for doc in documents:
+        recipient = doc.owner_id or doc.organisation.ig_lead_id
+        if recipient is None:
+            continue
+        overdue = doc.next_review_due < day
+        if overdue:
+            key = f"doc:{doc.pk}:overdue:{doc.next_review_due}:{_week(day)}"
+            title = f"“{doc.title}” review overdue since {doc.next_review_due:%-d %B %Y}"
+        else:
+            key = f"doc:{doc.pk}:due:{doc.next_review_due}"
+            title = f"“{doc.title}” due for review on {doc.next_review_due:%-d %B %Y}"
+        dues.append(
+            Due(
+                recipient_id=recipient,
+                organisation_id=doc.organisation_id,
+                kind=Kind.DOCUMENT_REVIEW,
+                key=key,
+                title=title,
+                detail=doc.organisation.name,
+                url=_url("evidence:document", org=doc.organisation.slug, pk=doc.pk),
+                due_on=doc.next_review_due,
+                sort_key=(doc.next_review_due - day).days,
+            )
+        )
+    return dues
+
+
+def action_deadlines(day: dt.date, org_ids: list[int]) -> list[Due]:
+    try:
+        from assessments.models import ImprovementAction
+    except ImportError:
+        return []
+    actions = (
+        ImprovementAction.objects.open()
+        .filter(
+            organisation_id__in=org_ids,
+            target_date__isnull=False,
+            target_date__lte=day + dt.timedelta(days=ACTION_DUE_WITHIN),
+        )
+        .select_related("organisation", "assessment")
+    )
+    dues = []
+    for action in actions:
+        recipient = action.owner_id or action.organisation.ig_lead_id
+        if recipient is None:
+            continue
+        if action.target_date < day:
+            key = f"action:{action.pk}:overdue:{action.target_date}:{_week(day)}"
+            title = f"Overdue since {action.target_date:%-d %B %Y}: {action.title}"
+        else:
+            key = f"action:{action.pk}:due:{action.target_date}"
+            title = f"Due {action.target_date:%-d %B %Y}: {action.title}"
+        dues.append(
+            Due(
+                recipient_id=recipient,
+                organisation_id=action.organisation_id,
+                kind=Kind.ACTION_DUE,
+                key=key,
+                title=title,
+                detail=action.organisation.name,
+                url=_url("assessments:plan", org=action.organisation.slug),
+                due_on=action.target_date,
+                sort_key=(action.target_date - day).days,
+            )
+        )
+    return dues
+
+
+def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:
+    from assessments.models import Approval
+
+    latest: dict[int, Approval] = {}
+    for approval in Approval.objects.filter(
+        organisation_id__in=org_ids, published_on__isnull=False
+    ).order_by("published_on"):
+        latest[approval.organisation_id] = approval
+    if not latest:
+        return []
+    orgs = list(Organisation.objects.filter(pk__in=list(latest)))
+    contacts = _contacts(orgs, _admins(list(latest)))
+    dues = []
+    for org in orgs:
+        approval = latest[org.pk]
+        expires = one_year_after(approval.published_on)
+        if day >= expires:
+            stage, title = "expired", f"{org.name}: your DSPT assessment is out of date"
+            detail = (
+                f"It was published on {approval.published_on:%-d %B %Y}, more than 12 months "
+                "ago. Review it and publish again so your status stays valid."
+            )
+        elif day >= expires - dt.timedelta(days=OUT_OF_DATE_WARNING_DAYS):
+            stage = "soon"
+            title = f"{org.name}: your DSPT assessment goes out of date on {expires:%-d %B %Y}"
+            detail = "Review your answers and publish again before then."
+        else:
+            continue
+        for person in contacts[org.pk]:
+            dues.append(
+                Due(
+                    recipient_id=person,
+                    organisation_id=org.pk,
+                    kind=Kind.OUT_OF_DATE,
+                    key=f"outofdate:{approval.pk}:{stage}",
+                    title=title,
+                    detail=detail,
+                    url=_url("assessments:index", org=org.slug),
+                    due_on=expires,
+                )
+            )
+    return dues
+
+
+COLLECTORS = [deadline_countdown, document_reviews, action_deadlines, out_of_date]
+
+
+def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
+    """One digest per consultant per ISO week, listing their homes worst first."""
+    from assessments.models import Assessment, Response
+    from assessments.outcome import level_rank, outcome_from
+
+    deadline = dspt_deadline(day)
+    memberships = Membership.objects.filter(
+        user_id__in=consultant_ids, role=Role.CONSULTANT
+    ).select_related("organisation")
+    homes = defaultdict(list)
+    org_ids = set()
+    for m in memberships:
+        homes[m.user_id].append(m.organisation)
+        org_ids.add(m.organisation_id)
+    assessments = {
+        a.organisation_id: a
+        for a in Assessment.objects.filter(organisation_id__in=org_ids, dspt_year=deadline.year)
+    }
+    responses = defaultdict(list)
+    for r in (
+        Response.objects.filter(assessment__in=list(assessments.values()))
+        .select_related("item", "item__standard")
+        .prefetch_related("document_links")
+    ):
+        responses[r.assessment_id].append(r)
+    summaries = {}
+    for org_id in org_ids:
+        a = assessments.get(org_id)
+        if a is None:
+            summaries[org_id] = (-1, 0, "not started")
+            continue
+        o = outcome_from(responses[a.pk], has_cyber_essentials_plus=False)
+        summaries[org_id] = (
+            level_rank(o.level),
+            o.percent_mandatory_done,
+            f"{o.label}, {o.percent_mandatory_done}% of mandatory items done, "
+            f"{len(o.blockers_for_next)} to go for {o.next_label or 'the next level'}",
+        )
+    dues = []
+    for user_id, orgs in homes.items():
+        ranked = sorted(orgs, key=lambda o: summaries[o.pk][:2])
+        lines = [f"- {o.name} ({o.ods_code}): {summaries[o.pk][2]}" for o in ranked]
+        dues.append(
+            Due(
+                recipient_id=user_id,
+                organisation_id=None,
+                kind=Kind.CONSULTANT_DIGEST,
+                key=f"digest:{_week(day)}",
+                title=f"Your {len(orgs)} home{'s' if len(orgs) != 1 else ''} this week, "
+                f"{(deadline - day).days} days to 30 June",
+                detail="\n".join(lines),
+                url=_url("organisations:portfolio"),
+            )
+        )
+    return dues

@@ -1,0 +1,227 @@
+"""Record what is due, group it into one email per person per kind per day, and send it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from dspt_portal.emails import build_email
+
+from .collect import COLLECTORS, Due
+from .models import KIND_HELP, EmailStatus, Kind, NotificationPreference, Reminder, ReminderEmail
+
+UNSUBSCRIBE_SALT = "reminders.unsubscribe"
+# A claim older than this is treated as abandoned (the worker died before finishing).
+STALE_CLAIM = dt.timedelta(seconds=getattr(settings, "REMINDER_STALE_CLAIM_SECONDS", 600))
+
+
+def opted_out(user_ids, kinds) -> set[tuple[int, str]]:
+    return set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, kind__in=kinds, enabled=False
+        ).values_list("user_id", "kind")
+    )
+
+
+def reminders_record(*, dues: list[Due]) -> list[Due]:
+    """Insert the occasions not recorded before and return them (re-runs add nothing).
+
+    The unique (recipient, kind, key) constraint settles races between two sweeps.
+    """
+    if not dues:
+        return []
+    skip = opted_out({d.recipient_id for d in dues}, {d.kind for d in dues})
+    seen = set(
+        Reminder.objects.filter(
+            recipient_id__in={d.recipient_id for d in dues}, key__in={d.key for d in dues}
+        ).values_list("recipient_id", "kind", "key")
+    )
+    new = [
+        d
+        for d in dues
+        if (d.recipient_id, d.kind) not in skip and (d.recipient_id, d.kind, d.key) not in seen
+    ]
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient_id=d.recipient_id,
+                organisation_id=d.organisation_id,
+                kind=d.kind,
+                key=d.key,
+                due_on=d.due_on,
+                title=d.title[:300],
+                detail=d.detail,
+                url=d.url[:500],
+                sort_key=d.sort_key,
+            )
+            for d in new
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    return new
+
+
+def reminders_collect(*, day: dt.date, organisation_ids: list[int]) -> list[Due]:
+    dues: list[Due] = []
+    for collector in COLLECTORS:
+        dues.extend(collector(day, organisation_ids))
+    return dues
+
+
+@transaction.atomic
+def reminders_dispatch(*, day: dt.date, recipient_ids: list[int] | None = None) -> list[int]:
+    """Attach waiting reminders to today's email per person and kind; return emails to send.
+
+    Waiting: never attached, or attached to an email that went out without them (they
+    arrived after it was claimed). If today's email of that kind has already gone, they
+    wait for tomorrow: one email per kind per day at most. A fixed number of queries.
+    """
+    waiting = Reminder.objects.filter(
+        Q(email__isnull=True) | Q(sent_at__isnull=True, email__status=EmailStatus.SENT)
+    )
+    if recipient_ids is not None:
+        waiting = waiting.filter(recipient_id__in=recipient_ids)
+    pairs = set(waiting.values_list("recipient_id", "kind").distinct())
+    if not pairs:
+        return []
+    ReminderEmail.objects.bulk_create(
+        [ReminderEmail(recipient_id=r, kind=k, day=day) for r, k in pairs], ignore_conflicts=True
+    )
+    todays_pending = ReminderEmail.objects.filter(
+        recipient=OuterRef("recipient"), kind=OuterRef("kind"), day=day, status=EmailStatus.PENDING
+    ).values("pk")[:1]
+    waiting.update(email=Subquery(todays_pending))
+    return list(
+        ReminderEmail.objects.filter(
+            day=day,
+            status=EmailStatus.PENDING,
+            reminders__sent_at__isnull=True,
+            recipient_id__in={r for r, _ in pairs},
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def emails_to_rescue(*, day: dt.date) -> list[int]:
+    """Emails whose send task was lost: claimed by a worker that died, or never picked up."""
+    now = timezone.now()
+    return list(
+        ReminderEmail.objects.filter(
+            Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+            | Q(status=EmailStatus.PENDING, created_at__lt=now - STALE_CLAIM),
+            day__gte=day - dt.timedelta(days=7),
+        ).values_list("pk", flat=True)
+    )
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_read(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("k") not in Kind.values:
+        return None
+    return data["u"], data["k"]
+
+
+def preference_set(*, user, kind: str, enabled: bool) -> None:
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"enabled": enabled}
+    )
+
+
+def email_claim(email_id: int) -> ReminderEmail | None:
+    """Claim the email for sending; None if it is sent, failed or being sent by someone else."""
+    now = timezone.now()
+    claimed = ReminderEmail.objects.filter(
+        Q(status=EmailStatus.PENDING)
+        | Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM),
+        pk=email_id,
+    ).update(status=EmailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    return ReminderEmail.objects.select_related("recipient").get(pk=email_id)
+
+
+@dataclass
+class Rendered:
+    message: object
+    reminder_ids: list[int]
+
+
+def email_render(email: ReminderEmail) -> Rendered | None:
+    reminders = list(email.reminders.filter(sent_at__isnull=True).select_related("organisation"))
+    if not reminders:
+        return None
+    token = unsubscribe_token(email.recipient_id, email.kind)
+    unsubscribe_url = settings.SITE_URL + reverse("reminders:unsubscribe", args=[token])
+    by_org = defaultdict(list)
+    for r in reminders:
+        by_org[r.organisation.name if r.organisation else ""].append(r)
+    context = {
+        "recipient": email.recipient,
+        "kind": Kind(email.kind),
+        "kind_help": KIND_HELP[Kind(email.kind)],
+        "reminders": reminders,
+        "groups": sorted(by_org.items()),
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": settings.SITE_URL + reverse("reminders:preferences"),
+    }
+    message = build_email(
+        f"reminder_{email.kind}",
+        to=[email.recipient.email],
+        context=context,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    return Rendered(message=message, reminder_ids=[r.pk for r in reminders])
+
+
+def email_mark_sent(email: ReminderEmail, rendered: Rendered) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        ReminderEmail.objects.filter(pk=email.pk).update(
+            status=EmailStatus.SENT,
+            sent_at=now,
+            subject=rendered.message.subject[:300],
+            last_error="",
+        )
+        Reminder.objects.filter(pk__in=rendered.reminder_ids).update(sent_at=now)
+
+
+def email_mark_sent_empty(email: ReminderEmail) -> None:
+    """Nothing left to say (e.g. every reminder went out earlier): drop the empty email."""
+    ReminderEmail.objects.filter(pk=email.pk, status=EmailStatus.SENDING).delete()
+
+
+def email_release(email_id: int, error: str) -> None:
+    """Give a failed attempt back so a retry can claim it."""
+    ReminderEmail.objects.filter(pk=email_id).update(
+        status=EmailStatus.PENDING, last_error=error[:2000]
+    )
+
+
+def email_mark_failed(email_id: int, error: str) -> None:
+    ReminderEmail.objects.filter(pk=email_id).update(
+        status=EmailStatus.FAILED, last_error=error[:2000]
+    )
+
+
+def recipients_of(dues: list[Due]) -> list[int]:
+    return sorted({d.recipient_id for d in dues})

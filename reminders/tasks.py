@@ -1,0 +1,103 @@
+"""Reminder tasks: a daily sweep fans out per batch of organisations; each email is sent
+by its own task that claims it first, so re-runs and retries never send twice."""
+
+import datetime as dt
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from organisations.models import Membership, Organisation, Role
+
+from . import services
+from .collect import consultant_digest
+
+logger = logging.getLogger(__name__)
+TRANSIENT = (smtplib.SMTPException, OSError, TimeoutError)
+
+
+def _day(day: str | None) -> dt.date:
+    return dt.date.fromisoformat(day) if day else timezone.localdate()
+
+
+def _batches(ids: list[int], size: int):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+@shared_task(acks_late=True)
+def reminders_sweep_task(day: str | None = None) -> int:
+    """Daily (see the beat schedule in the admin): fan out one task per batch."""
+    day = _day(day).isoformat()
+    size = settings.REMINDER_BATCH_SIZE
+    with scopes_disabled():
+        org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+        consultant_ids = sorted(
+            set(Membership.objects.filter(role=Role.CONSULTANT).values_list("user_id", flat=True))
+        )
+    # Emails a dead worker left half-done, or whose task was lost, get another go.
+    for email_id in services.emails_to_rescue(day=_day(day)):
+        reminder_email_send_task.delay(email_id)
+    batches = 0
+    for batch in _batches(org_ids, size):
+        reminders_batch_task.delay(day, batch)
+        batches += 1
+    for batch in _batches(consultant_ids, size):
+        reminders_digest_task.delay(day, batch)
+        batches += 1
+    return batches
+
+
+def _record_and_dispatch(day: dt.date, dues) -> list[int]:
+    services.reminders_record(dues=dues)
+    email_ids = services.reminders_dispatch(day=day, recipient_ids=services.recipients_of(dues))
+    for email_id in email_ids:
+        reminder_email_send_task.delay_on_commit(email_id)
+    return email_ids
+
+
+@shared_task(acks_late=True)
+def reminders_batch_task(day: str, organisation_ids: list[int]) -> int:
+    day_ = _day(day)
+    with scopes_disabled():
+        dues = services.reminders_collect(day=day_, organisation_ids=organisation_ids)
+        return len(_record_and_dispatch(day_, dues))
+
+
+@shared_task(acks_late=True)
+def reminders_digest_task(day: str, consultant_ids: list[int]) -> int:
+    day_ = _day(day)
+    with scopes_disabled():
+        return len(_record_and_dispatch(day_, consultant_digest(day_, consultant_ids)))
+
+
+def email_send(email_id: int) -> str:
+    """Claim, render and send one reminder email. Returns what happened."""
+    email = services.email_claim(email_id)
+    if email is None:
+        return "skipped"
+    rendered = services.email_render(email)
+    if rendered is None:
+        services.email_mark_sent_empty(email)
+        return "empty"
+    rendered.message.send()
+    services.email_mark_sent(email, rendered)
+    return "sent"
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def reminder_email_send_task(self, email_id: int) -> str:
+    with scopes_disabled():
+        try:
+            return email_send(email_id)
+        except TRANSIENT as exc:
+            if self.request.retries >= self.max_retries:
+                services.email_mark_failed(email_id, f"{type(exc).__name__}: {exc}")
+                logger.error("Reminder email %s failed after retries: %s", email_id, exc)
+                return "failed"
+            services.email_release(email_id, f"{type(exc).__name__}: {exc}")
+            backoff = settings.REMINDER_RETRY_BASE_SECONDS * 2**self.request.retries
+            raise self.retry(exc=exc, countdown=backoff) from exc

@@ -1,0 +1,105 @@
+"""The sweep's query count does not grow with the number of organisations in a batch."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from assessments.models import Assessment, Response
+from evidence.models import Document
+from organisations.models import Organisation
+from reminders import services
+from reminders.models import Reminder
+from reminders.tasks import reminders_batch_task
+from tests.assessments.factories import catalogue_with, simple_items
+
+pytestmark = pytest.mark.django_db
+
+HOMES = 5000
+DAY = dt.date(2026, 5, 1)  # the 60-day deadline milestone
+
+
+@pytest.fixture
+def many_homes():
+    catalogue = catalogue_with(simple_items(3))
+    items = list(catalogue.items.all())
+    users = User.objects.bulk_create(
+        [User(email=f"ig{i}@homes.example", full_name=f"IG lead {i}") for i in range(100)]
+    )
+    orgs = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"Home {i}", slug=f"h{i:05d}", ods_code=f"H{i:05d}", ig_lead=users[i % 100]
+            )
+            for i in range(HOMES)
+        ]
+    )
+    assessments = Assessment.objects.bulk_create(
+        [
+            Assessment(
+                organisation=o, catalogue=catalogue, dspt_year=2026, deadline=dt.date(2026, 6, 30)
+            )
+            for o in orgs
+        ]
+    )
+    Response.objects.bulk_create(
+        [
+            Response(organisation_id=a.organisation_id, assessment=a, item=item)
+            for a in assessments
+            for item in items
+        ],
+        batch_size=2000,
+    )
+    Document.objects.bulk_create(
+        [
+            Document(
+                organisation=o,
+                title=f"Policy {o.pk}",
+                owner=users[o.pk % 100],
+                next_review_due=DAY + dt.timedelta(days=10),
+            )
+            for o in orgs
+        ]
+    )
+    return [o.pk for o in orgs]
+
+
+def statements(captured) -> int:
+    """Queries run, counting a bulk insert once even when the driver splits it into chunks
+    (SQLite allows only 999 parameters per statement; PostgreSQL sends it whole)."""
+    count, previous = 0, None
+    for query in captured:
+        head = query["sql"].split("(", 1)[0]
+        if head.startswith("INSERT") and head == previous:
+            continue
+        count, previous = count + 1, head
+    return count
+
+
+def _queries(org_ids) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        dues = services.reminders_collect(day=DAY, organisation_ids=org_ids)
+        services.reminders_record(dues=dues)
+        services.reminders_dispatch(day=DAY, recipient_ids=services.recipients_of(dues))
+    return statements(ctx.captured_queries)
+
+
+def test_queries_per_batch_do_not_grow_with_the_batch(many_homes):
+    small = _queries(many_homes[:10])
+    large = _queries(many_homes[10:2010])
+    assert small == large, f"{small} queries for 10 homes but {large} for 2,000"
+    assert large <= 20
+
+
+def test_the_whole_sweep_over_5000_homes_runs_in_batches_of_fixed_cost(many_homes, settings):
+    settings.REMINDER_BATCH_SIZE = 1000
+    per_batch = []
+    for i in range(0, HOMES, 1000):
+        with CaptureQueriesContext(connection) as ctx:
+            reminders_batch_task(DAY.isoformat(), many_homes[i : i + 1000])
+        per_batch.append(statements(ctx.captured_queries))
+    assert len(set(per_batch)) == 1, per_batch
+    # Every home's two reminders (deadline + document) were recorded.
+    assert Reminder.objects.count() == HOMES * 2
