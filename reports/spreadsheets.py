@@ -273,9 +273,11 @@ def _wanted(response, cells: dict[str, Any]) -> dict[str, Any]:
     return wanted
 
 
-def _shown(value: Any) -> str:
-    if value is None:
+def _shown(value: Any, name: str = "") -> str:
+    if value is None or value == "":
         return "(empty)"
+    if name == "status":
+        return ResponseStatus(value).label
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dt.date):
@@ -362,7 +364,7 @@ def checklist_read(assessment: Assessment, file) -> ImportPreview:
                 response_id=response.pk,
                 data={k: _json(v) for k, v in diff.items()},
                 shown=[
-                    (FIELD_LABELS[k], _shown(getattr(response, k)), _shown(v))
+                    (FIELD_LABELS[k], _shown(getattr(response, k), k), _shown(v, k))
                     for k, v in diff.items()
                 ],
             )

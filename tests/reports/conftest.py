@@ -15,7 +15,17 @@ from tests.factories import UserFactory
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def add_document(organisation, title: str, *, name: str = "file.pdf", **fields) -> Document:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def add_document(
+    organisation,
+    title: str,
+    *,
+    name: str = "file.pdf",
+    content_type: str = "application/pdf",
+    **fields,
+) -> Document:
     document = Document.objects.create(organisation=organisation, title=title, **fields)
     version = DocumentVersion(
         organisation=organisation,
@@ -23,7 +33,7 @@ def add_document(organisation, title: str, *, name: str = "file.pdf", **fields) 
         number=1,
         original_name=name,
         size=len(PDF_BYTES),
-        content_type="application/pdf",
+        content_type=content_type,
         sha256="0" * 64,
     )
     version.file.save(name, ContentFile(PDF_BYTES + title.encode()), save=False)
@@ -38,6 +48,7 @@ def complete(assessment) -> None:
         organisation,
         "Information asset register",
         name="IAR 2026.xlsx",
+        content_type=XLSX,
         effective_on=dt.date(2026, 1, 10),
         next_review_due=dt.date(2027, 1, 10),
     )

@@ -1,0 +1,150 @@
+"""Stored reports: queued after commit, rendered by the task, re-runs overwrite the same file."""
+
+import csv
+import io
+import zipfile
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from organisations.models import ActivityLog, Role
+from reports.models import Report, ReportKind, ReportStatus
+from reports.services import approval_report_ensure, report_request
+from reports.tasks import report_render_task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_requesting_a_report_queues_the_render_after_commit(
+    complete_assessment, sap, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch("reports.tasks.report_render_task.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        report = report_request(
+            assessment=complete_assessment, kind=ReportKind.ASSESSMENT_PDF, by=sap
+        )
+    assert len(callbacks) == 1
+    delay.assert_called_once_with(report.pk)
+    assert report.status == ReportStatus.QUEUED
+    assert ActivityLog.objects.filter(action="report.requested", actor=sap).exists()
+
+
+def test_task_renders_and_stores_the_pdf_under_the_organisation(complete_assessment, sap):
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_PDF, by=sap)
+    report_render_task(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY and report.progress == 100
+    assert (
+        report.file.name
+        == f"org_{complete_assessment.organisation_id}/reports/report-{report.pk}.pdf"
+    )
+    assert report.file.read().startswith(b"%PDF")
+    assert report.download_name.endswith(".pdf") and "Meadowbank House" in report.download_name
+
+
+def test_rerunning_the_task_overwrites_the_same_file_with_the_same_bytes(approved_assessment, sap):
+    approval = approved_assessment.approvals.get()
+    report = approval_report_ensure(approval=approval, by=sap)
+    report_render_task(report.pk)
+    report.refresh_from_db()
+    first_name, first_hash = report.file.name, report.sha256
+    report_render_task(report.pk)
+    report.refresh_from_db()
+    assert report.file.name == first_name
+    assert report.sha256 == first_hash
+    assert Report.objects.count() == 1
+
+
+def test_the_approved_report_is_made_once_and_downloads_byte_for_byte(
+    approved_assessment, sap, client
+):
+    approval = approved_assessment.approvals.get()
+    report = approval_report_ensure(approval=approval, by=sap)
+    report_render_task(report.pk)
+    report.refresh_from_db()
+    stored = report.file.read()
+    # Later edits (a new revision) do not touch what was approved.
+    response = approved_assessment.responses.get(item__ref="1.1.1")
+    response.answer_text = "Something else entirely"
+    response.save()
+    assert approval_report_ensure(approval=approval, by=sap).pk == report.pk
+    client.force_login(sap)
+    url = reverse("reports:download", kwargs={"org": "vn4k2", "pk": report.pk})
+    download = client.get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == stored
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_a_failed_render_is_marked_failed_with_a_plain_message(complete_assessment, sap):
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_PDF, by=sap)
+    with mock.patch("reports.render.pdf_from_html", side_effect=RuntimeError("boom")):
+        report_render_task(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert "try again" in report.error.lower()
+    assert not report.file
+
+
+def test_task_for_a_deleted_report_does_nothing(db):
+    report_render_task(999999)
+
+
+def test_evidence_pack_names_files_by_item_id_with_an_index(complete_assessment, sap):
+    report = report_request(assessment=complete_assessment, kind=ReportKind.EVIDENCE_PACK, by=sap)
+    report_render_task(report.pk)
+    report.refresh_from_db()
+    archive = zipfile.ZipFile(io.BytesIO(report.file.read()))
+    names = archive.namelist()
+    assert "1.1.2 - Information asset register.xlsx" in names
+    assert "1.1.2 - Data protection policy.pdf" in names
+    assert archive.read("1.1.2 - Data protection policy.pdf").startswith(b"%PDF")
+    index = list(csv.reader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+    assert index[0][:3] == ["Item ID", "Evidence item", "Document"]
+    assert any(row[0] == "1.1.2" and row[2] == "Information asset register" for row in index)
+    assert [row[0] for row in index[1:]] == sorted(
+        (row[0] for row in index[1:]), key=lambda ref: [int(n) for n in ref.split(".")]
+    )  # toolkit order
+
+
+def test_word_report_renders(complete_assessment, sap):
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_DOCX, by=sap)
+    report_render_task(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.READY
+    assert zipfile.ZipFile(io.BytesIO(report.file.read())).testzip() is None
+
+
+def test_status_fragment_polls_while_pending_and_offers_the_download_when_ready(
+    complete_assessment, sap, client
+):
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_DOCX, by=sap)
+    client.force_login(sap)
+    url = reverse("reports:status", kwargs={"org": "vn4k2", "pk": report.pk})
+    pending = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in pending and "Waiting to start" in pending
+    report_render_task(report.pk)
+    ready = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in ready
+    assert "Ready" in ready and reverse("reports:download", args=["vn4k2", report.pk]) in ready
+
+
+def test_download_of_an_unfinished_report_is_404(complete_assessment, sap, client):
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_PDF, by=sap)
+    client.force_login(sap)
+    url = reverse("reports:download", kwargs={"org": "vn4k2", "pk": report.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_another_organisations_report_is_404(complete_assessment, sap, other_organisation, client):
+    from tests.factories import MembershipFactory
+
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_PDF, by=sap)
+    report_render_task(report.pk)
+    stranger = MembershipFactory(organisation=other_organisation, role=Role.ADMIN).user
+    client.force_login(stranger)
+    url = reverse("reports:download", kwargs={"org": other_organisation.slug, "pk": report.pk})
+    assert client.get(url).status_code == 404
