@@ -1,0 +1,126 @@
+"""The public status badge (opt-in, only after a publication) and the portfolio PDF."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments.models import PublishedOutcome
+from organisations.models import Membership, Role
+from reports.models import StatusBadge
+from reports.services import badge_change
+from tests.factories import MembershipFactory, OrganisationFactory, give_totp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(approved_assessment):
+    approval = approved_assessment.approvals.get()
+    approval.published_on = dt.date(2026, 3, 20)
+    approval.published_outcome = PublishedOutcome.MET
+    approval.save()
+    return approval
+
+
+def _status_url(badge) -> str:
+    return reverse("reports_public:status", kwargs={"token": badge.token})
+
+
+def test_badge_cannot_be_turned_on_before_a_publication(complete_assessment, sap):
+    with pytest.raises(ValidationError, match="Record your publication"):
+        badge_change(organisation=complete_assessment.organisation, action="enable", by=sap)
+
+
+def test_badge_is_off_until_turned_on(published, sap, client):
+    badge, _ = StatusBadge.objects.get_or_create(organisation=published.organisation)
+    assert client.get(_status_url(badge)).status_code == 404
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 12, 0), tick=False)
+def test_public_page_and_badge_show_only_the_allowed_facts(published, sap, client):
+    organisation = published.organisation
+    organisation.address = "14 Meadowbank Road"
+    organisation.save()
+    badge = badge_change(organisation=organisation, action="enable", by=sap)
+    page = client.get(_status_url(badge)).content.decode()
+    for fact in ["Meadowbank House", "VN4K2", "Standards Met", "2025-26", "20 March 2026"]:
+        assert fact in page
+    assert "Current" in page and "Out of date</span>" not in page
+    for private in ["14 Meadowbank Road", sap.email, "Margaret Ellis", "Priya Shah"]:
+        assert private not in page
+    svg = client.get(reverse("reports_public:badge_svg", kwargs={"token": badge.token}))
+    assert svg["Content-Type"] == "image/svg+xml"
+    body = svg.content.decode()
+    assert "Meadowbank House (VN4K2)" in body and "DSPT 2025-26: Standards Met" in body
+    assert "Published 20 March 2026" in body and sap.email not in body
+
+
+def test_badge_turns_out_of_date_12_months_after_publication(published, sap, client):
+    badge = badge_change(organisation=published.organisation, action="enable", by=sap)
+    with time_machine.travel(dt.datetime(2027, 3, 19, 12, 0), tick=False):
+        assert "Out of date</span>" not in client.get(_status_url(badge)).content.decode()
+    with time_machine.travel(dt.datetime(2027, 3, 20, 12, 0), tick=False):
+        assert "Out of date</span>" in client.get(_status_url(badge)).content.decode()
+        svg = client.get(reverse("reports_public:badge_svg", kwargs={"token": badge.token}))
+        assert "Out of date" in svg.content.decode()
+
+
+def test_revoking_gives_a_new_link_and_the_old_one_stops(published, sap, client):
+    badge = badge_change(organisation=published.organisation, action="enable", by=sap)
+    old_url = _status_url(badge)
+    badge = badge_change(organisation=published.organisation, action="revoke", by=sap)
+    assert client.get(old_url).status_code == 404
+    assert client.get(_status_url(badge)).status_code == 200
+
+
+def test_turning_it_off_hides_it(published, sap, client):
+    badge = badge_change(organisation=published.organisation, action="enable", by=sap)
+    badge_change(organisation=published.organisation, action="disable", by=sap)
+    assert client.get(_status_url(badge)).status_code == 404
+
+
+def test_editors_cannot_change_the_badge(published, client_as):
+    client = client_as(Role.EDITOR)
+    response = client.post(reverse("reports:badge", kwargs={"org": "vn4k2"}), {"action": "enable"})
+    assert response.status_code == 403
+    assert not StatusBadge.objects.filter(enabled=True).exists()
+
+
+def test_admin_turns_the_badge_on_from_the_reports_page(published, client_as):
+    client = client_as(Role.ADMIN)
+    client.post(reverse("reports:badge", kwargs={"org": "vn4k2"}), {"action": "enable"})
+    page = client.get(reverse("reports:index", kwargs={"org": "vn4k2"})).content.decode()
+    badge = StatusBadge.objects.get()
+    assert badge.enabled and badge.token in page
+
+
+# ---------------------------------------------------------------- portfolio
+
+
+def test_portfolio_lists_only_the_consultants_homes(complete_assessment, client):
+    consultant = MembershipFactory(
+        organisation=complete_assessment.organisation, role="consultant"
+    ).user
+    give_totp(consultant)
+    second = OrganisationFactory(name="Oakfield Lodge", ods_code="VR8T1", slug="vr8t1")
+    Membership.objects.create(organisation=second, user=consultant, role=Role.CONSULTANT)
+    viewer_only = OrganisationFactory(name="Hidden Grange", ods_code="VH1D3", slug="vh1d3")
+    Membership.objects.create(organisation=viewer_only, user=consultant, role=Role.VIEWER)
+    OrganisationFactory(name="Stranger House", ods_code="VS7R4", slug="vs7r4")
+    client.force_login(consultant)
+    response = client.get(reverse("reports_public:portfolio_pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Meadowbank House" in text and "Oakfield Lodge" in text
+    assert "Hidden Grange" not in text and "Stranger House" not in text
+    assert "Standards Met" in text and "No assessment started yet" in text
+
+
+def test_portfolio_needs_sign_in(client):
+    response = client.get(reverse("reports_public:portfolio_pdf"))
+    assert response.status_code == 302
