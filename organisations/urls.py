@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "organisations"
 
@@ -25,4 +25,12 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path("o/<slug:org>/activity/", views.activity, name="activity"),
+]
+
+# Dashboards across organisations (no organisation in the URL, so no tenant scope).
+urlpatterns += [
+    path("portfolio/", dashboard_views.portfolio, name="portfolio"),
+    path("portfolio/export.csv", dashboard_views.portfolio_export, name="portfolio_export"),
+    path("portfolio/remind/", dashboard_views.portfolio_remind, name="portfolio_remind"),
+    path("platform/", dashboard_views.platform, name="platform"),
 ]

@@ -9,8 +9,11 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .access import require_manage, require_role
+from .dashboards import current_assessment, home_dashboard
+from .dashboards import getting_started_steps as dashboard_steps
 from .forms import InvitationForm, OrganisationCreateForm, OrganisationForm, RoleForm
 from .models import ROLE_HELP, ActivityLog, Membership, Role
+from .portfolio import has_portfolio
 
 
 def _memberships(user):
@@ -57,34 +60,22 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest, org: str) -> HttpResponse:
+    """What a care manager sees first: the projected outcome and one clear next step."""
     organisation = request.organisation
     return render(
         request,
         "organisations/home.html",
-        {"steps": getting_started_steps(organisation), "sites": organisation.sites.all()},
+        {
+            "board": home_dashboard(organisation),
+            "sites": organisation.sites.all(),
+            "has_portfolio": has_portfolio(request.user),
+        },
     )
 
 
-def getting_started_steps(organisation) -> list[dict]:
-    """The pre-assessment checklist as ticks taken from the data."""
-    members = organisation.memberships.count()
-    return [
-        {
-            "label": "Enter your ODS code",
-            "done": bool(organisation.ods_code),
-            "url": "organisations:settings",
-        },
-        {
-            "label": "Name your IG lead, DPO (or person responsible) and senior accountable person",
-            "done": bool(
-                organisation.ig_lead_id
-                and organisation.dpo_name
-                and organisation.senior_accountable_person_id
-            ),
-            "url": "organisations:settings",
-        },
-        {"label": "Invite your team", "done": members > 1, "url": "organisations:members"},
-    ]
+def getting_started_steps(organisation) -> list:
+    """The pre-assessment checklist as ticks taken from the data (see dashboards.py)."""
+    return dashboard_steps(organisation, assessment=current_assessment(organisation))
 
 
 @require_role(Role.CONSULTANT)

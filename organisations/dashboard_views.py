@@ -1,0 +1,220 @@
+"""The consultant portfolio (across homes, no organisation in the URL) and the platform view."""
+
+import datetime as dt
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
+
+from . import dashboards
+from .models import ActivityLog, Organisation
+from .portfolio import (
+    PortfolioFilters,
+    ig_lead_reminders_request,
+    portfolio_csv,
+    portfolio_rows,
+    standard_columns,
+)
+
+PER_PAGE = 25
+
+
+def _url_or_empty(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _selected_ids(request: HttpRequest) -> list[int]:
+    return [int(v) for v in request.POST.getlist("org") if v.isdigit()]
+
+
+# (sort key, heading, numeric?) for the portfolio table.
+COLUMNS = [
+    ("name", "Home", False),
+    ("outcome", "Projected outcome", False),
+    ("done", "Mandatory done", True),
+    ("blockers", "Items to next level", True),
+    ("actions", "Actions overdue", True),
+    ("documents", "Documents overdue", True),
+    ("activity", "Last activity", False),
+    ("days", "Days left", True),
+]
+SORT_CHOICES = [
+    ("done", "Least done first"),
+    ("-blockers", "Most items to next level first"),
+    ("-documents", "Most documents overdue first"),
+    ("outcome", "Outcome, lowest first"),
+    ("name", "Name, A to Z"),
+    ("ods", "ODS code"),
+    ("activity", "Quietest first (oldest activity)"),
+    ("-activity", "Most recent activity first"),
+]
+# Numbers of problems sort largest first on the first click; the rest the natural way.
+LARGEST_FIRST = {"blockers", "actions", "documents", "activity"}
+
+
+def _columns(query, current: str, *, plans: bool) -> list[dict]:
+    """Each heading with the link that sorts by it (again to reverse) and its aria-sort.
+    Without improvement plans (issue 5) there is no overdue-actions column."""
+    columns = []
+    for key, label, numeric in COLUMNS:
+        if key == "actions" and not plans:
+            continue
+        first = f"-{key}" if key in LARGEST_FIRST else key
+        flipped = first[1:] if first.startswith("-") else f"-{first}"
+        link = query.copy()
+        link["sort"] = flipped if current == first else first
+        state = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "link": link.urlencode(),
+                "sort": state,
+            }
+        )
+    return columns
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """Every home the user advises, the ones furthest behind first."""
+    rows = portfolio_rows(request.user)
+    if not rows:
+        raise Http404("You have no portfolio.")
+    plans = dashboards.improvement_action_model() is not None
+    filters = PortfolioFilters.from_query(request.GET)
+    shown = filters.apply(rows)
+    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/portfolio.html",
+        {
+            "page": page,
+            "rows": rows,
+            "shown": shown,
+            "filters": filters,
+            "standards": standard_columns(page.object_list),
+            "outcome_choices": dashboards.OUTCOME_CHOICES,
+            "behind_count": sum(r.behind_schedule for r in rows),
+            "overdue_count": sum(r.has_overdue for r in rows),
+            "query": query.urlencode(),
+            "columns": _columns(query, filters.sort, plans=plans),
+            "plans": plans,
+            "sort_choices": SORT_CHOICES,
+            "report_url": _url_or_empty("reports:portfolio_pdf"),
+            "today": timezone.localdate(),
+            "expected_percent": rows[0].expected_percent,
+        },
+    )
+
+
+@login_required
+def portfolio_export(request: HttpRequest) -> HttpResponse:
+    """CSV of the selected homes (POST), or of every home matching the filters (GET)."""
+    rows = portfolio_rows(request.user)
+    if request.method == "POST":
+        selected = set(_selected_ids(request))
+        rows = [r for r in rows if r.organisation.pk in selected]
+    else:
+        rows = PortfolioFilters.from_query(request.GET).apply(rows)
+    response = HttpResponse(portfolio_csv(rows), content_type="text/csv; charset=utf-8")
+    name = f"dspt-portfolio-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@login_required
+def portfolio_remind(request: HttpRequest) -> HttpResponse:
+    """Queue a reminder email to the IG lead of each selected home (once a day per home)."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}) or not back.startswith(
+        reverse("organisations:portfolio")
+    ):
+        back = reverse("organisations:portfolio")
+    ids = _selected_ids(request)
+    if not ids:
+        messages.error(request, "Tick at least one home to send a reminder.")
+        return redirect(back)
+    result = ig_lead_reminders_request(user=request.user, organisation_ids=ids, request=request)
+    if result.queued:
+        names = ", ".join(o.name for o in result.queued)
+        messages.success(request, f"Reminder on its way to the IG lead of: {names}.")
+    for org, reason in result.skipped:
+        messages.warning(request, f"No reminder for {org.name}: {reason}.")
+    if not result.queued and not result.skipped:
+        messages.error(request, "None of the homes you ticked are in your portfolio.")
+    return redirect(back)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not request.user.is_staff:
+        # The same answer as for a page that does not exist: non-staff never learn of it.
+        raise Http404("No such page.")
+
+
+def _reminder_counts(since: dt.datetime) -> dict | None:
+    """Reminder emails by status since `since`, once the reminders app exists."""
+    if not apps.is_installed("reminders"):
+        return None
+    try:
+        model = apps.get_model("reminders", "ReminderEmail")
+    except LookupError:
+        return None
+    return dict(
+        model.objects.filter(created_at__gte=since)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+@login_required
+def platform(request: HttpRequest) -> HttpResponse:
+    """For platform staff: how organisations stand, reminders, and who signed up lately."""
+    _staff_only(request)
+    today = timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=30)
+    with scopes_disabled():
+        organisations = list(Organisation.objects.all())
+        outcomes = dashboards.outcomes_for(organisations, today=today)
+        counts = {key: 0 for key, _ in dashboards.OUTCOME_CHOICES}
+        for _assessment, outcome in outcomes.values():
+            counts[dashboards.outcome_key(outcome)] += 1
+        portfolio_reminders = dict(
+            ActivityLog.objects.filter(
+                action__in=("reminder.sent", "reminder.failed"), created_at__gte=since
+            )
+            .values_list("action")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    context = {
+        "total": len(organisations),
+        "by_outcome": [
+            (key, label, counts[key], dashboards.OUTCOME_TAGS[key])
+            for key, label in dashboards.OUTCOME_CHOICES
+        ],
+        "reminder_emails": _reminder_counts(since),
+        "portfolio_reminders": portfolio_reminders,
+        "new_users": get_user_model().objects.order_by("-date_joined")[:10],
+        "new_organisations": Organisation.objects.order_by("-created_at")[:10],
+        "since": since,
+    }
+    return render(request, "platform/index.html", context)

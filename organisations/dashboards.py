@@ -1,0 +1,484 @@
+"""Selectors behind the dashboards: the organisation home page, the portfolio, the platform view.
+
+Reads only. Two ways to the projected outcome, and they must agree:
+- one home: `assessments.outcome.assessment_outcome` (what the assessment pages show);
+- many homes: `outcomes_for(organisations)` loads every home's answers in a constant number
+  of queries and hands them to the same `outcome_from`.
+
+"Current assessment" is the organisation's latest DSPT year, as on the assessment pages.
+
+Improvement plans (issue 5) may not exist yet: `improvement_action_model()` returns the
+model once `assessments.ImprovementAction` lands (fields used: organisation, status,
+target_date, owner) and None until then; every caller shows nothing in that case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from dspt_portal.deadlines import dspt_deadline, dspt_year_label
+
+from .models import ActivityLog, Organisation
+
+# Activity that says nothing about compliance work (sign-ins, our own reminders) is left
+# out of "recent activity" and "last activity".
+QUIET_ACTIONS = ("user.", "reminder.")
+# ImprovementAction statuses that mean "no longer open" (whatever the plans app calls them).
+CLOSED_ACTION_STATUSES = ("done", "complete", "completed", "closed", "cancelled", "canceled")
+NEXT_ITEMS_SHOWN = 5
+
+
+# ---------------------------------------------------------------- the DSPT year
+
+
+def year_start(deadline: dt.date) -> dt.date:
+    """A DSPT year runs from 1 July to its 30 June deadline."""
+    return dt.date(deadline.year - 1, 7, 1)
+
+
+def expected_percent(today: dt.date, deadline: dt.date) -> int:
+    """Where a home should be on a straight line from 1 July (0%) to 30 June (100%)."""
+    start = year_start(deadline)
+    total = (deadline - start).days
+    done = (today - start).days
+    return max(0, min(100, round(100 * done / total))) if total > 0 else 100
+
+
+# ---------------------------------------------------------------- improvement plans (issue 5)
+
+
+def improvement_action_model():
+    """`assessments.ImprovementAction` once improvement plans exist, else None."""
+    try:
+        return apps.get_model("assessments", "ImprovementAction")
+    except LookupError:
+        return None
+
+
+def overdue_actions(organisation_ids: list[int], today: dt.date) -> QuerySet | None:
+    """Open improvement actions past their target date, or None before plans exist."""
+    model = improvement_action_model()
+    if model is None:
+        return None
+    return (
+        model.objects.filter(organisation_id__in=organisation_ids, target_date__lt=today)
+        .exclude(status__in=CLOSED_ACTION_STATUSES)
+        .order_by("target_date")
+    )
+
+
+# ---------------------------------------------------------------- outcomes in bulk
+
+
+def current_assessment(organisation: Organisation):
+    return organisation.assessments.order_by("-dspt_year").first()
+
+
+def deadline_for(assessment, today: dt.date) -> dt.date:
+    """The assessment's own deadline while it is ahead, else the next 30 June.
+
+    After 30 June the latest assessment belongs to a finished year: the countdown moves on
+    to the next deadline, and the home page asks for the new year's assessment.
+    """
+    if assessment is not None and assessment.deadline >= today:
+        return assessment.deadline
+    return dspt_deadline(today)
+
+
+def _prefetched(model, rows: list) -> QuerySet:
+    """A queryset whose results are already `rows`, as prefetch_related leaves it."""
+    qs = QuerySet(model)
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    return qs
+
+
+def outcomes_for(organisations: list[Organisation], *, today: dt.date | None = None) -> dict:
+    """{organisation id: (latest assessment or None, its Outcome or None)} in six queries.
+
+    Callers run this with scopes disabled and pass only organisations the user may see.
+    """
+    from assessments.models import Approval, Assessment, EvidenceItem, Response
+    from assessments.outcome import outcome_from
+    from evidence.models import DocumentLink
+
+    today = today or timezone.localdate()
+    by_id = {o.pk: o for o in organisations}
+    latest = {}
+    for a in Assessment.objects.filter(organisation_id__in=by_id).order_by("dspt_year"):
+        latest[a.organisation_id] = a
+    result = {org_id: (latest.get(org_id), None) for org_id in by_id}
+    if not latest:
+        return result
+    assessment_ids = [a.pk for a in latest.values()]
+    items = {
+        i.pk: i
+        for i in EvidenceItem.objects.filter(
+            version_id__in={a.catalogue_id for a in latest.values()}
+        )
+        .select_related("standard")
+        .only(
+            "level",
+            "category",
+            "answer_type",
+            "na_allowed",
+            "sort_key",
+            "ref",
+            "summary",
+            "standard__number",
+            "standard__name",
+        )
+    }
+    links: dict[int, list] = {}
+    for link in DocumentLink.objects.filter(response__assessment_id__in=assessment_ids).only(
+        "id", "response_id", "document_id"
+    ):
+        links.setdefault(link.response_id, []).append(link)
+    responses: dict[int, list] = {}
+    for r in Response.objects.filter(assessment_id__in=assessment_ids).only(
+        "id",
+        "assessment_id",
+        "item_id",
+        "answer_confirmed",
+        "answer_text",
+        "answer_number",
+        "answer_date",
+        "not_applicable",
+        "na_reason",
+    ):
+        r.item = items[r.item_id]
+        r._prefetched_objects_cache = {
+            "document_links": _prefetched(DocumentLink, links.get(r.pk, []))
+        }
+        responses.setdefault(r.assessment_id, []).append(r)
+    published = set(
+        Approval.objects.filter(organisation_id__in=by_id, published_on__isnull=False)
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    for org_id, assessment in latest.items():
+        org = by_id[org_id]
+        assessment.organisation = org
+        rows = sorted(responses.get(assessment.pk, []), key=lambda r: r.item.sort_key)
+        outcome = outcome_from(
+            rows,
+            has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(today),
+            previously_published=assessment.previously_published or org_id in published,
+        )
+        result[org_id] = (assessment, outcome)
+    return result
+
+
+def outcome_key(outcome) -> str:
+    """The outcome as a filter value; 'not_started' when there is no assessment."""
+    return outcome.level.value if outcome is not None else "not_started"
+
+
+OUTCOME_CHOICES = [
+    ("not_started", "No assessment yet"),
+    ("not_yet", "Not yet at Approaching Standards"),
+    ("approaching_standards", "Approaching Standards"),
+    ("standards_met", "Standards Met"),
+    ("standards_exceeded", "Standards Exceeded"),
+]
+OUTCOME_LABELS = dict(OUTCOME_CHOICES)
+# Colour goes with the words, never instead of them.
+OUTCOME_TAGS = {
+    "not_started": "tag--neutral",
+    "not_yet": "tag--bad",
+    "approaching_standards": "tag--warn",
+    "standards_met": "tag--ok",
+    "standards_exceeded": "tag--ok",
+}
+
+
+def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]:
+    from evidence.models import Document
+
+    return dict(
+        Document.objects.filter(organisation_id__in=organisation_ids, next_review_due__lt=today)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _loud(qs: QuerySet) -> QuerySet:
+    quiet = Q()
+    for prefix in QUIET_ACTIONS:
+        quiet |= Q(action__startswith=prefix)
+    return qs.exclude(quiet)
+
+
+def last_activity(organisation_ids) -> dict[int, dt.datetime]:
+    return dict(
+        _loud(ActivityLog.objects.filter(organisation_id__in=organisation_ids))
+        .values_list("organisation_id")
+        .annotate(last=Max("created_at"))
+        .order_by()
+    )
+
+
+def overdue_action_counts(organisation_ids, today: dt.date) -> dict[int, int] | None:
+    actions = overdue_actions(list(organisation_ids), today)
+    if actions is None:
+        return None
+    return dict(
+        actions.values_list("organisation_id").annotate(n=Count("id")).order_by("organisation_id")
+    )
+
+
+# ---------------------------------------------------------------- getting started
+
+# Core policies (the guide's pre-assessment checklist), detected from document titles:
+# a document counts when it has an uploaded file or says where it is held. Matching is on
+# the title because the kind list has no "DPIA" or "acceptable use"; training evidence
+# also counts as a "training record" document or any entry on the training register.
+CORE_POLICIES = [
+    (
+        "dpia",
+        "DPIA (data protection impact assessment)",
+        re.compile(r"\bDPIA|impact assessment", re.I),
+    ),
+    (
+        "data_protection",
+        "Data protection and confidentiality policy",
+        re.compile(r"data protection|confidential|GDPR|privacy", re.I),
+    ),
+    (
+        "ig",
+        "Information governance or acceptable use policy",
+        re.compile(r"information governance|\bIG\b|acceptable use|data security|IT use", re.I),
+    ),
+    ("training", "Staff training evidence", re.compile(r"training|e-?learning|course", re.I)),
+]
+
+
+def core_policies_missing(organisation: Organisation) -> list[str]:
+    """The labels of core policies not yet in the evidence library (two queries)."""
+    from evidence.models import Document, DocumentKind, TrainingRecord
+
+    found = set()
+    documents = (
+        Document.objects.filter(organisation=organisation)
+        .filter(Q(versions__isnull=False) | ~Q(location=""))
+        .values_list("title", "kind")
+        .distinct()
+    )
+    for title, kind in documents:
+        if kind == DocumentKind.TRAINING_RECORD:
+            found.add("training")
+        # First match wins, so "Data protection impact assessment" is a DPIA, not the policy.
+        for key, _label, pattern in CORE_POLICIES:
+            if pattern.search(title):
+                found.add(key)
+                break
+    if (
+        "training" not in found
+        and TrainingRecord.objects.filter(organisation=organisation).exists()
+    ):
+        found.add("training")
+    return [label for key, label, _ in CORE_POLICIES if key not in found]
+
+
+@dataclass
+class Step:
+    label: str
+    done: bool
+    url_name: str
+    detail: str = ""
+
+
+def getting_started_steps(organisation: Organisation, *, assessment=None) -> list[Step]:
+    """The pre-assessment checklist, each step ticked from the data."""
+    missing_people = [
+        name
+        for name, present in (
+            ("IG lead", organisation.ig_lead_id),
+            ("DPO or person responsible for data protection", organisation.dpo_name.strip()),
+            ("senior accountable person", organisation.senior_accountable_person_id),
+        )
+        if not present
+    ]
+    missing_policies = core_policies_missing(organisation)
+    team = organisation.memberships.count() > 1 or organisation.invitations.pending().exists()
+    return [
+        Step("Enter your ODS code", bool(organisation.ods_code), "organisations:settings"),
+        Step(
+            "Name your key people",
+            not missing_people,
+            "organisations:settings",
+            f"Still to name: {', '.join(missing_people)}." if missing_people else "",
+        ),
+        Step(
+            "Add your core policies to the evidence library",
+            not missing_policies,
+            "evidence:document_create",
+            f"Still to add: {', '.join(missing_policies)}." if missing_policies else "",
+        ),
+        Step("Invite your team", team, "organisations:members"),
+        Step("Start your assessment", assessment is not None, "assessments:index"),
+    ]
+
+
+# ---------------------------------------------------------------- recent activity
+
+ACTIVITY_PHRASES = {
+    "assessment.started": "started the assessment",
+    "assessment.submitted": "sent the assessment for approval",
+    "assessment.approved": "approved the assessment",
+    "assessment.returned": "returned the assessment for changes",
+    "assessment.revision_started": "started a new revision of the assessment",
+    "assessment.publication_recorded": "recorded publication on the national toolkit",
+    "response.updated": "updated the answer to {object}",
+    "comment.added": "commented on {object}",
+    "document.created": "added the document “{object}”",
+    "document.updated": "updated the document “{object}”",
+    "document.deleted": "deleted the document “{object}”",
+    "document.version_added": "uploaded a new version of “{object}”",
+    "document.linked": "linked a document: {object}",
+    "document.unlinked": "unlinked a document: {object}",
+    "staff.created": "added {object} to the training register",
+    "training.recorded": "recorded training: {object}",
+    "training.imported": "imported training records",
+    "training.deleted": "deleted a training record",
+    "organisation.created": "set up the organisation",
+    "organisation.updated": "updated the organisation details",
+    "membership.created": "added a team member",
+    "membership.removed": "removed a team member",
+    "membership.role_changed": "changed a team member's role",
+    "invitation.created": "invited someone to the team",
+    "invitation.accepted": "joined the team",
+    "invitation.revoked": "withdrew an invitation",
+}
+
+
+def describe_activity(entry: ActivityLog) -> str:
+    """'Tom Okafor updated the answer to 1.1.1' – a sentence a care manager can read."""
+    who = (
+        (entry.actor.full_name or entry.actor.email)
+        if entry.actor
+        else (entry.actor_email or "The portal")
+    )
+    # Response reprs read "1.1.1 for Home – DSPT 2025-26": the item ID is enough here.
+    obj = entry.object_repr.split(" for ")[0] if entry.object_repr else "an item"
+    phrase = ACTIVITY_PHRASES.get(entry.action)
+    if phrase is None:
+        thing, _, verb = entry.action.partition(".")
+        phrase = f"{verb.replace('_', ' ')} {thing.replace('_', ' ')}".strip()
+    return f"{who} {phrase.format(object=obj)}"
+
+
+def recent_activity(organisation: Organisation, limit: int = 8) -> list[tuple[ActivityLog, str]]:
+    entries = _loud(ActivityLog.objects.filter(organisation=organisation)).select_related("actor")
+    return [(e, describe_activity(e)) for e in entries[:limit]]
+
+
+# ---------------------------------------------------------------- the home page
+
+
+@dataclass
+class HomeDashboard:
+    today: dt.date
+    deadline: dt.date
+    assessment: object | None = None
+    outcome: object | None = None
+    next_items: list = field(default_factory=list)
+    documents_due: list = field(default_factory=list)
+    actions_overdue: list | None = None
+    warnings: list | None = None
+    warnings_total: int = 0
+    activity: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+
+    @property
+    def days_to_deadline(self) -> int:
+        return (self.deadline - self.today).days
+
+    @property
+    def year_label(self) -> str:
+        return dspt_year_label(self.deadline.year)
+
+    @property
+    def assessment_is_old(self) -> bool:
+        """The latest assessment is for a year whose deadline has passed."""
+        return self.assessment is not None and self.assessment.deadline < self.today
+
+    @property
+    def expected_percent(self) -> int:
+        return expected_percent(self.today, self.deadline)
+
+    @property
+    def behind_schedule(self) -> bool:
+        done = self.outcome.percent_mandatory_done if self.outcome else 0
+        return done < self.expected_percent
+
+    @property
+    def outcome_key(self) -> str:
+        return outcome_key(self.outcome)
+
+    @property
+    def outcome_tag(self) -> str:
+        return OUTCOME_TAGS[self.outcome_key]
+
+    @property
+    def getting_started_done(self) -> bool:
+        return all(step.done for step in self.steps)
+
+
+def next_items(responses: list, limit: int = NEXT_ITEMS_SHOWN) -> list:
+    """The unanswered items that most move the outcome: Approaching Standards first, then
+    Standards Met, in toolkit order. Optional items never change the outcome."""
+    from assessments.models import Level
+
+    rank = {Level.APPROACHING: 0, Level.MET: 1}
+    open_ = [r for r in responses if r.item.level in rank and not r.is_answered]
+    open_.sort(key=lambda r: (rank[r.item.level], r.item.sort_key))
+    return open_[:limit]
+
+
+def _warnings(assessment, responses, today) -> tuple[list | None, int]:
+    """[(response, [AnswerWarning])] for the first few responses with warnings, and the total."""
+    try:
+        from assessments.checks import assessment_warnings
+    except ImportError:
+        return None, 0
+    found = assessment_warnings(assessment, responses, today=today)
+    listed = [(r, found[r.pk]) for r in responses if r.pk in found]
+    return listed[:NEXT_ITEMS_SHOWN], sum(len(w) for w in found.values())
+
+
+def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) -> HomeDashboard:
+    """Everything the organisation home page shows, in a constant number of queries."""
+    from assessments.outcome import assessment_outcome
+    from evidence.models import Document
+
+    today = today or timezone.localdate()
+    assessment = current_assessment(organisation)
+    board = HomeDashboard(today=today, deadline=deadline_for(assessment, today))
+    board.assessment = assessment
+    board.steps = getting_started_steps(organisation, assessment=assessment)
+    if assessment is not None:
+        assessment.organisation = organisation
+        responses = list(
+            assessment.responses.select_related("item", "item__standard")
+            .prefetch_related("document_links__document")
+            .order_by("item__sort_key")
+        )
+        board.outcome = assessment_outcome(assessment, responses, today=today)
+        board.next_items = next_items(responses)
+        board.warnings, board.warnings_total = _warnings(assessment, responses, today)
+    board.documents_due = list(
+        Document.objects.filter(organisation=organisation).due_for_review(today)[:NEXT_ITEMS_SHOWN]
+    )
+    actions = overdue_actions([organisation.pk], today)
+    if actions is not None:
+        board.actions_overdue = list(actions.select_related("owner")[:NEXT_ITEMS_SHOWN])
+    board.activity = recent_activity(organisation)
+    return board

@@ -1,0 +1,347 @@
+"""The consultant portfolio: every home a user advises (and a head office's sites), one row
+each, filtered, sorted and exported; plus the reminder to the selected homes' IG leads.
+
+Whose homes: organisations where the user is a consultant, and for an admin of a head office,
+that head office and all its sites (`Organisation.parent`). The rows are computed with a
+constant number of queries whatever the number of homes (see `dashboards.outcomes_for`).
+
+"Behind schedule": the share of mandatory items answered is below the straight line from
+1 July (0%) to the 30 June deadline (100%). A home with no assessment is behind as soon as
+the year has started.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from . import dashboards
+from .models import ActivityLog, Membership, Organisation, Role
+from .services import activity_record
+
+REMINDER_ACTION = "reminder.requested"
+
+
+def portfolio_organisations(user) -> QuerySet:
+    """The homes in the user's portfolio (Membership is not scoped, so no scope is needed)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(memberships__user=user, memberships__role=Role.CONSULTANT)
+        | Q(parent__memberships__user=user, parent__memberships__role=Role.ADMIN)
+        | Q(memberships__user=user, memberships__role=Role.ADMIN, sites__isnull=False)
+    ).distinct()
+
+
+def has_portfolio(user) -> bool:
+    return portfolio_organisations(user).exists()
+
+
+@dataclass
+class PortfolioRow:
+    organisation: Organisation
+    assessment: object | None
+    outcome: object | None
+    deadline: dt.date
+    today: dt.date
+    is_member: bool = False
+    documents_overdue: int = 0
+    actions_overdue: int | None = None
+    last_activity: dt.datetime | None = None
+    reminded_today: bool = False
+    standards: dict = field(default_factory=dict)
+
+    @property
+    def outcome_key(self) -> str:
+        return dashboards.outcome_key(self.outcome)
+
+    @property
+    def outcome_label(self) -> str:
+        return dashboards.OUTCOME_LABELS[self.outcome_key]
+
+    @property
+    def outcome_tag(self) -> str:
+        return dashboards.OUTCOME_TAGS[self.outcome_key]
+
+    @property
+    def outcome_rank(self) -> int:
+        return [k for k, _ in dashboards.OUTCOME_CHOICES].index(self.outcome_key)
+
+    @property
+    def percent_done(self) -> int:
+        return self.outcome.percent_mandatory_done if self.outcome else 0
+
+    @property
+    def blockers(self) -> int:
+        return len(self.outcome.blockers_for_next) if self.outcome else 0
+
+    @property
+    def days_to_deadline(self) -> int:
+        return (self.deadline - self.today).days
+
+    @property
+    def expected_percent(self) -> int:
+        return dashboards.expected_percent(self.today, self.deadline)
+
+    @property
+    def behind_schedule(self) -> bool:
+        return self.percent_done < self.expected_percent
+
+    @property
+    def has_overdue(self) -> bool:
+        return bool(self.documents_overdue or self.actions_overdue)
+
+    @property
+    def why(self) -> str:
+        """Why a home needs attention, in a few words (the consultant's five-second read)."""
+        if self.outcome is None:
+            return "No assessment started"
+        reasons = []
+        if self.assessment.deadline < self.today:
+            reasons.append(f"Latest assessment is for {self.assessment.year_label}")
+        if self.behind_schedule:
+            reasons.append(f"{self.percent_done}% done, {self.expected_percent}% expected by now")
+        if self.outcome.next_level and self.blockers:
+            reasons.append(
+                f"{self.blockers} item{'s' if self.blockers != 1 else ''} "
+                f"to {self.outcome.next_label}"
+            )
+        if self.documents_overdue:
+            reasons.append(
+                f"{self.documents_overdue} document review"
+                f"{'s' if self.documents_overdue != 1 else ''} overdue"
+            )
+        if self.actions_overdue:
+            reasons.append(
+                f"{self.actions_overdue} action{'s' if self.actions_overdue != 1 else ''} overdue"
+            )
+        return "; ".join(reasons)
+
+
+def _start_of_today() -> dt.datetime:
+    now = timezone.localtime()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def reminded_today(organisation_ids) -> set[int]:
+    return set(
+        ActivityLog.objects.filter(
+            organisation_id__in=organisation_ids,
+            action=REMINDER_ACTION,
+            created_at__gte=_start_of_today(),
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) -> list[PortfolioRow]:
+    """One row per home in the user's portfolio, in a constant number of queries."""
+    today = today or timezone.localdate()
+    with scopes_disabled():
+        homes = list(
+            (organisations if organisations is not None else portfolio_organisations(user))
+            .select_related("parent")
+            .order_by("name")
+        )
+        ids = [o.pk for o in homes]
+        member_of = (
+            set(
+                Membership.objects.filter(user=user, organisation_id__in=ids).values_list(
+                    "organisation_id", flat=True
+                )
+            )
+            if user is not None
+            else set()
+        )
+        outcomes = dashboards.outcomes_for(homes, today=today)
+        documents = dashboards.documents_overdue_counts(ids, today)
+        actions = dashboards.overdue_action_counts(ids, today)
+        activity = dashboards.last_activity(ids)
+        reminded = reminded_today(ids)
+    rows = []
+    for org in homes:
+        assessment, outcome = outcomes[org.pk]
+        rows.append(
+            PortfolioRow(
+                organisation=org,
+                assessment=assessment,
+                outcome=outcome,
+                deadline=dashboards.deadline_for(assessment, today),
+                today=today,
+                is_member=org.pk in member_of,
+                documents_overdue=documents.get(org.pk, 0),
+                actions_overdue=None if actions is None else actions.get(org.pk, 0),
+                last_activity=activity.get(org.pk),
+                reminded_today=org.pk in reminded,
+                standards={p.key: p for p in outcome.by_standard} if outcome else {},
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- filter and sort
+
+SORTS = {
+    "name": lambda r: r.organisation.name.lower(),
+    "ods": lambda r: r.organisation.ods_code,
+    "outcome": lambda r: (r.outcome_rank, r.percent_done),
+    "done": lambda r: r.percent_done,
+    "blockers": lambda r: r.blockers,
+    "actions": lambda r: r.actions_overdue or 0,
+    "documents": lambda r: r.documents_overdue,
+    "activity": lambda r: r.last_activity.timestamp() if r.last_activity else 0,
+    "days": lambda r: r.days_to_deadline,
+}
+DEFAULT_SORT = "done"
+
+
+@dataclass
+class PortfolioFilters:
+    q: str = ""
+    outcome: str = ""
+    behind: bool = False
+    overdue: bool = False
+    sort: str = DEFAULT_SORT
+
+    @classmethod
+    def from_query(cls, params) -> PortfolioFilters:
+        outcome = params.get("outcome", "")
+        sort = params.get("sort", DEFAULT_SORT)
+        return cls(
+            q=params.get("q", "").strip()[:100],
+            outcome=outcome if outcome in dashboards.OUTCOME_LABELS else "",
+            behind=params.get("behind") == "1",
+            overdue=params.get("overdue") == "1",
+            sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.outcome or self.behind or self.overdue)
+
+    def apply(self, rows: list[PortfolioRow]) -> list[PortfolioRow]:
+        q = self.q.lower()
+        rows = [
+            r
+            for r in rows
+            if (not q or q in r.organisation.name.lower() or q in r.organisation.ods_code.lower())
+            and (not self.outcome or r.outcome_key == self.outcome)
+            and (not self.behind or r.behind_schedule)
+            and (not self.overdue or r.has_overdue)
+        ]
+        key = SORTS[self.sort.lstrip("-")]
+        rows.sort(key=lambda r: r.organisation.name.lower())
+        rows.sort(key=key, reverse=self.sort.startswith("-"))
+        return rows
+
+
+def standard_columns(rows: list[PortfolioRow]) -> list[tuple[str, str]]:
+    """(key, name) of every standard on the page, in number order, for the heat grid."""
+    seen = {}
+    for row in rows:
+        for key, progress in row.standards.items():
+            seen.setdefault(key, progress.label)
+    return sorted(seen.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)
+
+
+# ---------------------------------------------------------------- CSV
+
+CSV_HEADER = [
+    "Name",
+    "ODS code",
+    "Projected outcome",
+    "% mandatory items done",
+    "Expected % by now",
+    "Behind schedule",
+    "Items to next level",
+    "Overdue actions",
+    "Documents overdue",
+    "Last activity",
+    "Days to deadline",
+]
+
+
+def _csv_safe(value) -> str:
+    """Stop spreadsheet formula injection from names typed by users."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def portfolio_csv(rows: list[PortfolioRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        writer.writerow(
+            [
+                _csv_safe(r.organisation.name),
+                _csv_safe(r.organisation.ods_code),
+                r.outcome_label,
+                r.percent_done,
+                r.expected_percent,
+                "yes" if r.behind_schedule else "no",
+                r.blockers,
+                "" if r.actions_overdue is None else r.actions_overdue,
+                r.documents_overdue,
+                timezone.localtime(r.last_activity).strftime("%Y-%m-%d %H:%M")
+                if r.last_activity
+                else "",
+                r.days_to_deadline,
+            ]
+        )
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- reminders
+
+
+@dataclass
+class ReminderResult:
+    queued: list[Organisation] = field(default_factory=list)
+    skipped: list[tuple[Organisation, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def ig_lead_reminders_request(*, user, organisation_ids: list[int], request=None) -> ReminderResult:
+    """Queue a reminder email to each selected home's IG lead: at most one per home per day.
+
+    Only homes in the user's portfolio count (others are ignored). Each request is recorded
+    in the home's activity log; the email is sent by `ig_lead_reminder_task` after commit.
+    """
+    from .tasks import ig_lead_reminder_task
+
+    result = ReminderResult()
+    with scopes_disabled():
+        allowed = portfolio_organisations(user).filter(pk__in=organisation_ids).values("pk")
+        # Lock the homes so two clicks at once cannot both send today's reminder.
+        homes = list(
+            Organisation.objects.filter(pk__in=allowed)
+            .select_related("ig_lead")
+            .select_for_update(of=("self",))
+            .order_by("name")
+        )
+        already = reminded_today([o.pk for o in homes])
+        for org in homes:
+            if org.ig_lead is None or not org.ig_lead.email or not org.ig_lead.is_active:
+                result.skipped.append((org, "no IG lead is named"))
+                continue
+            if org.pk in already:
+                result.skipped.append((org, "already reminded today"))
+                continue
+            entry = activity_record(
+                organisation=org,
+                actor=user,
+                action=REMINDER_ACTION,
+                target=org,
+                changes={"to": [None, org.ig_lead.email]},
+                request=request,
+            )
+            ig_lead_reminder_task.delay_on_commit(entry.pk)
+            result.queued.append(org)
+    return result

@@ -1,0 +1,37 @@
+"""Template helpers for the dashboards."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def has_portfolio(context) -> bool:
+    """Whether the signed-in user has a portfolio (one query, remembered for the request)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if not hasattr(request, "_has_portfolio"):
+        from organisations.portfolio import has_portfolio as lookup
+
+        request._has_portfolio = lookup(user)
+    return request._has_portfolio
+
+
+@register.filter
+def percent_of(part, whole) -> int:
+    """Whole-number percentage, 0 when there is nothing to count."""
+    try:
+        return round(100 * part / whole) if whole else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None (for the heat grid's per-standard cells)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
