@@ -37,10 +37,9 @@ def _print_css_path() -> str:
 
 def pdf_from_html(html: str) -> bytes:
     """A4 PDF with page numbers, bookmarks (headings) and tags for screen readers."""
-    from weasyprint import CSS, HTML
-
     # WeasyPrint logs every layout step at INFO; keep the worker's log readable.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import CSS, HTML
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
         stylesheets=[CSS(filename=_print_css_path())]

@@ -1,0 +1,68 @@
+"""Reports pages in a real browser: accessible, copy buttons work, progress updates by itself."""
+
+import pytest
+from django.urls import reverse
+
+from organisations.models import Membership, Role
+from reports.models import ReportKind
+from reports.services import report_request
+from reports.tasks import report_render_task
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def manager(complete_assessment):
+    user = UserFactory(full_name="Priya Shah")
+    Membership.objects.create(
+        organisation=complete_assessment.organisation, user=user, role=Role.ADMIN
+    )
+    return user
+
+
+@pytest.fixture
+def complete_assessment(db):
+    from assessments.catalogue import bundled_catalogue_ensure
+    from tests.assessments.factories import assessment_for
+    from tests.factories import OrganisationFactory
+    from tests.reports.conftest import complete
+
+    organisation = OrganisationFactory(name="Meadowbank House", ods_code="VN4K2", slug="vn4k2")
+    assessment = assessment_for(organisation, bundled_catalogue_ensure())
+    complete(assessment)
+    return assessment
+
+
+def test_submission_pack_copy_buttons_and_accessibility(
+    browser_page, live_url, login, manager, assert_accessible, screenshot
+):
+    page = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, manager)
+    page.goto(live_url(reverse("reports:pack", kwargs={"org": "vn4k2"})))
+    assert page.get_by_role("heading", name="Submission pack: DSPT 2025-26").is_visible()
+    button = page.get_by_role("button", name="Copy type for 1.1.1")
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith("Held in the IG folder")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, "reports-pack-375", full_page=False)
+
+
+def test_reports_page_updates_when_the_report_is_ready(
+    browser_page, live_url, login, manager, complete_assessment, assert_accessible, screenshot
+):
+    page = browser_page
+    report = report_request(
+        assessment=complete_assessment, kind=ReportKind.ASSESSMENT_DOCX, by=manager
+    )
+    login(page, manager)
+    page.goto(live_url(reverse("reports:index", kwargs={"org": "vn4k2"})))
+    row = page.locator(f"#report-{report.pk}")
+    assert "Waiting to start" in row.inner_text()
+    assert_accessible(page)
+    report_render_task(report.pk)  # what the worker does
+    page.get_by_role("link", name=f"Download {report.title}").wait_for(timeout=8000)
+    assert "Ready" in page.locator(f"#report-{report.pk}").inner_text()
+    screenshot(page, "reports-index-1024")
