@@ -1,0 +1,202 @@
+"""The organisation home page: outcome in words, one clear next step, getting started."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Level
+from organisations.dashboards import (
+    core_policies_missing,
+    describe_activity,
+    getting_started_steps,
+    next_items,
+)
+from organisations.models import ActivityLog, Role
+from organisations.services import activity_record
+from tests.assessments.factories import assessment_for, catalogue_with, simple_items
+from tests.dashboards.conftest import answer_text
+from tests.evidence.factories import DocumentFactory, add_version
+from tests.factories import InvitationFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(client_as, organisation, role=Role.VIEWER):
+    return client_as(role).get(reverse("organisations:home", args=[organisation.slug]))
+
+
+def test_no_assessment_gives_one_next_step_start_it(client_as, organisation, today):
+    page = _home(client_as, organisation, Role.EDITOR)
+
+    assert page.status_code == 200
+    assert "Your next step: start your 2025-26 assessment" in page.text
+    assert reverse("assessments:start", args=[organisation.slug]) in page.text
+    assert "What to do next" not in page.text
+
+
+def test_a_viewer_is_told_who_can_start_it(client_as, organisation, today):
+    page = _home(client_as, organisation, Role.VIEWER)
+
+    assert "Ask your IG lead or manager to start it" in page.text
+    assert reverse("assessments:start", args=[organisation.slug]) not in page.text
+
+
+def test_outcome_in_words_and_next_items_link_straight_to_each_item(client_as, organisation, today):
+    assessment = assessment_for(organisation, catalogue_with(simple_items(6)))
+    responses = list(assessment.responses.order_by("item__sort_key"))
+    answer_text(responses[0])  # one of the two Approaching Standards items
+
+    page = _home(client_as, organisation)
+
+    assert "Not yet at Approaching Standards" in page.text
+    assert "Approaching Standards needs 1 more item." in page.text
+    assert "1 of 4</strong> (25%)" in page.text
+    assert "Behind schedule" in page.text
+    as_item = responses[3]  # the other AS item (levels cycle AS, SM, optional)
+    assert as_item.item.level == Level.APPROACHING
+    assert reverse("assessments:item", args=[organisation.slug, as_item.pk]) in page.text
+    assert f"Answer {as_item.item.ref} next" in page.text
+
+
+def test_next_items_put_approaching_standards_before_standards_met(organisation):
+    assessment = assessment_for(organisation, catalogue_with(simple_items(9)))
+    responses = list(
+        assessment.responses.select_related("item", "item__standard")
+        .prefetch_related("document_links")
+        .order_by("item__sort_key")
+    )
+
+    levels = [r.item.level for r in next_items(responses)]
+
+    assert levels == [Level.APPROACHING] * 3 + [Level.MET] * 2
+
+
+def test_progress_bars_carry_their_numbers_as_text(client_as, organisation, today):
+    assessment_for(organisation, catalogue_with(simple_items(3)))
+
+    page = _home(client_as, organisation)
+
+    assert "Progress by standard" in page.text and "Progress by category" in page.text
+    assert "0 of 1 answered" in page.text
+    assert 'class="progress" aria-hidden="true"' in page.text
+
+
+def test_documents_due_and_warnings_are_listed(client_as, organisation, today):
+    assessment = assessment_for(organisation, catalogue_with(simple_items(3)))
+    DocumentFactory(
+        organisation=organisation, title="Backup log", next_review_due=dt.date(2026, 2, 1)
+    )
+    DocumentFactory(organisation=organisation, title="Far off", next_review_due=dt.date(2027, 2, 1))
+    answer_text(assessment.responses.order_by("item__sort_key").first(), "Policy attached")
+
+    page = _home(client_as, organisation)
+
+    assert "Backup log" in page.text and "since 1 Feb 2026" in page.text
+    assert "Far off" not in page.text
+    assert "Answers to check" in page.text
+
+
+def test_recent_activity_reads_as_sentences(client_as, organisation, member, today):
+    user = member(Role.EDITOR, full_name="Tom Okafor")
+    activity_record(
+        organisation=organisation,
+        actor=user,
+        action="document.created",
+        target=DocumentFactory(organisation=organisation, title="DPIA register"),
+    )
+    activity_record(organisation=organisation, actor=user, action="user.login")
+
+    page = _home(client_as, organisation)
+
+    assert "Tom Okafor added the document “DPIA register”" in page.text
+    assert "login" not in page.text.lower().split("recent activity")[1].split("key people")[0]
+
+
+def test_unknown_actions_still_read_sensibly(organisation):
+    entry = ActivityLog(organisation=organisation, action="plan.action_closed", actor_email="")
+
+    assert describe_activity(entry) == "The portal action closed plan"
+
+
+def test_home_page_runs_in_constant_queries(
+    client_as, organisation, today, django_assert_max_num_queries
+):
+    client = client_as(Role.VIEWER)
+    url = reverse("organisations:home", args=[organisation.slug])
+    assessment_for(organisation, catalogue_with(simple_items(4)))
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    other = assessment_for(organisation, catalogue_with(simple_items(30), dspt_year=2027))
+    for response in other.responses.all()[:10]:
+        answer_text(response)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+# ---------------------------------------------------------------- getting started
+
+
+def test_getting_started_ticks_come_from_the_data(organisation, member):
+    steps = {s.label: s for s in getting_started_steps(organisation)}
+    assert steps["Enter your ODS code"].done
+    assert not steps["Name your key people"].done
+    assert "IG lead" in steps["Name your key people"].detail
+    assert not steps["Invite your team"].done
+    assert not steps["Start your assessment"].done
+
+    organisation.ig_lead = member(Role.EDITOR)
+    organisation.senior_accountable_person = member(Role.ADMIN)
+    organisation.dpo_name = "Margaret Ellis"
+    organisation.save()
+    steps = {s.label: s for s in getting_started_steps(organisation, assessment=object())}
+    assert steps["Name your key people"].done
+    assert steps["Invite your team"].done
+    assert steps["Start your assessment"].done
+
+
+def test_a_pending_invitation_counts_as_inviting_the_team(organisation, member):
+    member(Role.ADMIN)
+    InvitationFactory(organisation=organisation)
+
+    steps = {s.label: s for s in getting_started_steps(organisation)}
+
+    assert steps["Invite your team"].done
+
+
+def test_core_policies_are_recognised_from_titles_with_a_file_or_location(organisation):
+    assert len(core_policies_missing(organisation)) == 4
+    DocumentFactory(
+        organisation=organisation, title="Data protection impact assessment", location="IG folder"
+    )
+    DocumentFactory(
+        organisation=organisation,
+        title="Acceptable use policy",
+        location="Staff handbook, section 9",
+    )
+    DocumentFactory(organisation=organisation, title="Confidentiality policy")  # no file
+
+    missing = core_policies_missing(organisation)
+
+    assert missing == ["Data protection and confidentiality policy", "Staff training evidence"]
+    add_version(DocumentFactory(organisation=organisation, title="Confidentiality and GDPR"))
+    DocumentFactory(
+        organisation=organisation, title="Certificates", kind="training_record", location="Office"
+    )
+    assert core_policies_missing(organisation) == []
+
+
+def test_getting_started_disappears_when_everything_is_done(client_as, organisation, today):
+    client = client_as(Role.ADMIN)
+    url = reverse("organisations:home", args=[organisation.slug])
+    assert "Getting started" in client.get(url).text
+
+    organisation.ig_lead = organisation.senior_accountable_person = client.user
+    organisation.dpo_name = "Someone"
+    organisation.save()
+    MembershipFactory(organisation=organisation)
+    for title in ("DPIA", "Data protection policy", "IG policy", "Training matrix"):
+        DocumentFactory(organisation=organisation, title=title, location="Office")
+    assessment_for(organisation, catalogue_with(simple_items(2)))
+
+    assert "Getting started" not in client.get(url).text
