@@ -41,7 +41,9 @@ def answer_text(response, text="Held in the IG folder, section 2, reviewed 3 Mar
     response.save()
 
 
-def build_homes(n: int, consultant, catalogue, *, answered: int = 3, ig_lead=None) -> list:
+def build_homes(
+    n: int, consultant, catalogue, *, answered: int = 3, ig_lead=None, year: int = 2026
+) -> list:
     """n homes the consultant advises, each with an assessment answering its first
     `answered` items (in toolkit order), one overdue document, one linked document and
     one activity entry. Bulk inserts: a few queries whatever n is."""
@@ -63,7 +65,7 @@ def build_homes(n: int, consultant, catalogue, *, answered: int = 3, ig_lead=Non
     assessments = Assessment.objects.bulk_create(
         [
             Assessment(
-                organisation=o, catalogue=catalogue, dspt_year=2026, deadline=dt.date(2026, 6, 30)
+                organisation=o, catalogue=catalogue, dspt_year=year, deadline=dt.date(year, 6, 30)
             )
             for o in orgs
         ]
