@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from assessments.checks import assessment_warnings
 from assessments.models import (
     AnswerType,
     Approval,
@@ -149,10 +150,16 @@ def _document_row(ref: str, document: Document, today: dt.date) -> dict:
 
 
 def _warnings(answer: dict, item: dict, documents: list[dict]) -> list[str]:
-    """Open warnings a reader should see next to the item."""
+    """Open warnings a reader should see next to the item.
+
+    Live answers carry the assessments app's quality checks (assessments/checks.py);
+    a snapshot does not, so for it the document checks are made here from the data.
+    """
     warnings = []
     if not answer["answered"] and item["level"] != Level.OPTIONAL:
         warnings.append(f"Not answered yet (needed for {LEVEL_SHORT[item['level']]}).")
+    if "quality_warnings" in answer:
+        return warnings + answer["quality_warnings"]
     if answer.get("review_needed"):
         warnings.append("Carried forward from last year and not checked yet.")
     for doc in documents:
@@ -382,7 +389,11 @@ def assessment_report_data(assessment: Assessment, *, today: dt.date | None = No
         )
     )
     outcome = assessment_outcome(assessment, responses, today=today)
-    answers = [_live_answer(r) for r in responses]
+    quality = assessment_warnings(assessment, responses, today=today)
+    answers = [
+        {**_live_answer(r), "quality_warnings": [w.title for w in quality.get(r.pk, [])]}
+        for r in responses
+    ]
     documents_by_ref = {a["ref"]: a.pop("documents") for a in answers}
     return _report_data(
         assessment=assessment,

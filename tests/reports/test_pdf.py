@@ -105,10 +105,16 @@ def test_draft_report_says_not_yet_approved_and_lists_what_is_missing(complete_a
     first = complete_assessment.responses.select_related("item").get(item__ref="1.1.1")
     first.answer_text = ""
     first.save()
+    vague = complete_assessment.responses.get(item__ref="1.1.3")
+    vague.answer_text = "Policy attached"
+    vague.save()
     pages = _pages(assessment_report_pdf(assessment_report_data(complete_assessment)))
     assert "Not yet approved" in pages[0]
     assert "projected outcome" in pages[0].lower()
-    assert "Not answered yet (needed for Approaching Standards)" in "\n".join(pages)
+    text = "\n".join(pages)
+    assert "Not answered yet (needed for Approaching Standards)" in text
+    # The assessments app's quality checks appear as open warnings beside the item.
+    assert "points to a document without saying which part" in " ".join(text.split())
 
 
 def test_improvement_plan_section_appears_when_plans_exist(complete_assessment):
