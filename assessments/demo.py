@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .catalogue import bundled_catalogue_ensure
 from .models import ResponseStatus
-from .services import assessment_start
+from .services import assessment_start, current_dspt_year
 
 # ref: (answer, narrative, owner, extra fields). The answer goes to the field the item's
 # answer type uses: True for a confirmation, text for text and document items.
@@ -226,7 +226,7 @@ def seed(demo) -> None:
     ]
     for slug, answers, owner, starter in plans:
         organisation = demo.organisations[slug]
-        if organisation.assessments.filter(dspt_year=catalogue.dspt_year).exists():
+        if organisation.assessments.filter(dspt_year=current_dspt_year(catalogue)).exists():
             continue
         assessment = assessment_start(organisation=organisation, catalogue=catalogue, by=starter)
         # Meadowbank shares items between the manager and the IG lead; elsewhere one person.

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dspt_portal.deadlines import dspt_deadline
 from dspt_portal.emails import send_templated_email
 from organisations.services import activity_record, changes_between, snapshot
 
@@ -41,15 +42,12 @@ RESPONSE_FIELDS = [*ANSWER_FIELDS, "status", "owner"]
 # ---------------------------------------------------------------- starting a year
 
 
-def _carry_forward(*, previous: Assessment, assessment: Assessment, by) -> dict:
-    """Copy last year's answers, narratives and document links, matched by item ID."""
+def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: bool) -> dict:
+    """Copy answers, narratives and document links from `old` to `new` responses (both
+    {item ref: Response}), matched by item ID; report new, reworded and removed items."""
     from evidence.models import DocumentLink
 
-    old = {r.item.ref: r for r in previous.responses.select_related("item")}
-    new = {r.item.ref: r for r in assessment.responses.select_related("item")}
     report = {
-        "from_year": previous.year_label,
-        "from_catalogue": previous.catalogue.label,
         "copied": [],
         "new_items": [ref for ref in new if ref not in old],
         "changed_wording": [],
@@ -57,32 +55,38 @@ def _carry_forward(*, previous: Assessment, assessment: Assessment, by) -> dict:
             {"ref": ref, "summary": r.item.summary} for ref, r in old.items() if ref not in new
         ],
     }
-    links = []
-    old_links = DocumentLink.objects.filter(response__assessment=previous)
     links_by_response: dict[int, list] = {}
-    for link in old_links:
+    for link in DocumentLink.objects.filter(response__in=list(old.values())):
         links_by_response.setdefault(link.response_id, []).append(link.document_id)
+    links = []
     for ref, target in new.items():
         source = old.get(ref)
         if source is None:
             continue
-        if source.item.summary != target.item.summary:
+        reworded = source.item.summary != target.item.summary
+        if reworded:
             report["changed_wording"].append(ref)
         for name in ANSWER_FIELDS:
             setattr(target, name, getattr(source, name))
         if target.not_applicable and not target.item.na_allowed:
             target.not_applicable = False
         target.owner_id = source.owner_id
-        target.carried_from = source
-        target.review_needed = True
-        if source.status != ResponseStatus.NOT_STARTED:
-            target.status = ResponseStatus.IN_PROGRESS
+        if new_year:
+            # Last year's answer: check it still holds, and remember where it came from.
+            target.carried_from = source
+            target.review_needed = True
+            if source.status != ResponseStatus.NOT_STARTED:
+                target.status = ResponseStatus.IN_PROGRESS
+        else:
+            # The same year on a newer checklist: only reworded questions need a fresh look.
+            target.review_needed = source.review_needed or reworded
+            target.status = ResponseStatus.IN_PROGRESS if reworded else source.status
         target.updated_by = by
         target.save()
         report["copied"].append(ref)
         links += [
             DocumentLink(
-                organisation_id=assessment.organisation_id,
+                organisation_id=organisation_id,
                 document_id=document_id,
                 response=target,
                 created_by=by,
@@ -94,21 +98,95 @@ def _carry_forward(*, previous: Assessment, assessment: Assessment, by) -> dict:
     return report
 
 
+def _carry_forward(*, previous: Assessment, assessment: Assessment, by) -> dict:
+    """Copy last year's answers, narratives and document links, matched by item ID."""
+    report = _copy_answers(
+        old={r.item.ref: r for r in previous.responses.select_related("item")},
+        new={r.item.ref: r for r in assessment.responses.select_related("item")},
+        organisation_id=assessment.organisation_id,
+        by=by,
+        new_year=True,
+    )
+    return {"from_year": previous.year_label, "from_catalogue": previous.catalogue.label, **report}
+
+
+@transaction.atomic
+def assessment_change_catalogue(
+    *, assessment: Assessment, catalogue: CatalogueVersion, by, request=None
+) -> Assessment:
+    """Move this year's assessment onto a newer checklist (e.g. when NHS England publishes
+    the year's questions after the team started on last year's), keeping every answer,
+    document link and comment whose item still exists."""
+    _refuse_if_locked(assessment)
+    if (
+        catalogue.pk == assessment.catalogue_id
+        or catalogue.dspt_year < assessment.catalogue.dspt_year
+    ):
+        raise ValidationError("Choose a newer checklist than the one in use.")
+    old = {r.item.ref: r for r in assessment.responses.select_related("item")}
+    Response.objects.bulk_create(
+        Response(
+            organisation=assessment.organisation, assessment=assessment, item=item, updated_by=by
+        )
+        for item in catalogue.items.all()
+    )
+    new = {
+        r.item.ref: r
+        for r in assessment.responses.filter(item__version=catalogue).select_related("item")
+    }
+    report = _copy_answers(
+        old=old, new=new, organisation_id=assessment.organisation_id, by=by, new_year=False
+    )
+    for ref, source in old.items():
+        if ref in new:
+            source.comments.update(response=new[ref])
+    previous_label = assessment.catalogue.label
+    Response.objects.filter(pk__in=[r.pk for r in old.values()]).delete()
+    assessment.catalogue = catalogue
+    assessment.carry_forward_report = {
+        "from_year": assessment.year_label,
+        "from_catalogue": previous_label,
+        **report,
+    }
+    assessment.save(update_fields=["catalogue", "carry_forward_report", "updated_at"])
+    activity_record(
+        organisation=assessment.organisation,
+        actor=by,
+        action="assessment.checklist_changed",
+        target=assessment,
+        changes={"catalogue": [previous_label, catalogue.label]},
+        request=request,
+    )
+    return assessment
+
+
+def current_dspt_year(catalogue: CatalogueVersion | None = None) -> int:
+    """The DSPT year being worked on now: the year of the next 30 June deadline.
+
+    The newest checklist loaded may be an older version (NHS England publishes each
+    year's questions in the autumn); the assessment is still for the coming deadline.
+    """
+    year = dspt_deadline().year
+    return max(year, catalogue.dspt_year) if catalogue else year
+
+
 @transaction.atomic
 def assessment_start(
     *,
     organisation,
     catalogue: CatalogueVersion,
     by,
+    year: int | None = None,
     previously_published: bool = False,
     request=None,
 ) -> Assessment:
-    """Create the organisation's assessment for the catalogue's year, one response per item,
-    carrying forward the latest earlier year's answers when there is one."""
-    if organisation.assessments.filter(dspt_year=catalogue.dspt_year).exists():
+    """Create the organisation's assessment for the current DSPT year (or `year`) from this
+    checklist, one response per item, carrying forward the latest earlier year's answers."""
+    year = year or current_dspt_year(catalogue)
+    if organisation.assessments.filter(dspt_year=year).exists():
         raise ValidationError("An assessment for this year has already been started.")
     previous = (
-        organisation.assessments.filter(dspt_year__lt=catalogue.dspt_year)
+        organisation.assessments.filter(dspt_year__lt=year)
         .select_related("catalogue")
         .order_by("-dspt_year")
         .first()
@@ -116,8 +194,8 @@ def assessment_start(
     assessment = Assessment.objects.create(
         organisation=organisation,
         catalogue=catalogue,
-        dspt_year=catalogue.dspt_year,
-        deadline=dt.date(catalogue.dspt_year, 6, 30),
+        dspt_year=year,
+        deadline=dt.date(year, 6, 30),
         created_by=by,
         previously_published=previously_published or previous is not None,
     )

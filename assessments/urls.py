@@ -7,6 +7,7 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.index, name="index"),
     path("start/", views.start, name="start"),
+    path("checklist/update/", views.change_catalogue, name="change_catalogue"),
     path("item/<int:pk>/", views.item, name="item"),
     path("item/<int:pk>/comment/", views.comment, name="comment"),
     path("warnings/", views.warnings, name="warnings"),

@@ -59,7 +59,7 @@ def _responses(assessment):
 
 
 def _year_label(catalogue) -> str:
-    return dspt_year_label(catalogue.dspt_year) if catalogue else ""
+    return dspt_year_label(services.current_dspt_year(catalogue)) if catalogue else ""
 
 
 def _newest_catalogue():
@@ -148,11 +148,22 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
     assessment = _current(request.organisation, request.GET.get("year"))
     newest = _newest_catalogue()
     if assessment is None:
-        context = {"catalogue": newest, "form": StartForm(), "start_label": _year_label(newest)}
+        context = {
+            "catalogue": newest,
+            "form": StartForm(),
+            "start_label": _year_label(newest),
+            "start_year": services.current_dspt_year(newest) if newest else None,
+        }
         return render(request, "assessments/start.html", context)
     context = _checklist(request, assessment)
-    if newest and newest.dspt_year > assessment.dspt_year:
+    if newest and services.current_dspt_year(newest) > assessment.dspt_year:
         context.update({"newer_catalogue": newest, "start_label": _year_label(newest)})
+    elif (
+        newest
+        and newest.pk != assessment.catalogue_id
+        and newest.dspt_year > assessment.catalogue.dspt_year
+    ):
+        context["switch_catalogue"] = newest
     return render(request, "assessments/index.html", context)
 
 
@@ -176,6 +187,29 @@ def start(request: HttpRequest, org: str) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, f"Your {assessment.year_label} assessment is ready.")
+    return redirect("assessments:index", org=org)
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def change_catalogue(request: HttpRequest, org: str) -> HttpResponse:
+    """Move this year's answers onto the newest checklist loaded."""
+    assessment = _current(request.organisation)
+    catalogue = _newest_catalogue()
+    if assessment is None or catalogue is None:
+        raise Http404("No assessment to update.")
+    try:
+        services.assessment_change_catalogue(
+            assessment=assessment, catalogue=catalogue, by=request.user, request=request
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            f"Your answers are now on the {catalogue.label} checklist. Check the items "
+            "marked for review and answer any new ones.",
+        )
     return redirect("assessments:index", org=org)
 
 

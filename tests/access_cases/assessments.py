@@ -27,6 +27,7 @@ NOBODY = ()
 CASES = [
     Case("assessments:index", READ),
     Case("assessments:start", EDIT, method="post"),
+    Case("assessments:change_catalogue", EDIT, method="post"),
     Case("assessments:item", READ, kwargs=_item),
     Case("assessments:item", EDIT, method="post", kwargs=_item, data=_answer),
     Case("assessments:comment", EDIT, method="post", kwargs=_item, data={"text": "Checked"}),

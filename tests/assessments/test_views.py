@@ -1,6 +1,7 @@
 """The checklist, item, warnings and start pages as a user sees them."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from assessments.catalogue import bundled_catalogue_ensure
@@ -21,11 +22,18 @@ def assessment(organisation):
     return assessment_for(organisation, catalogue_with(simple_items(10)))
 
 
-def test_start_page_offers_the_loaded_year_when_there_is_no_assessment(client_as, organisation):
+def test_start_page_offers_the_current_year_when_there_is_no_assessment(client_as, organisation):
     bundled_catalogue_ensure()
-    page = client_as(Role.EDITOR).get(url("index", organisation))
+    client = client_as(Role.EDITOR)
+    with time_machine.travel("2026-03-01 09:00 +0000", tick=False):
+        client.force_login(client.user)
+        page = client.get(url("index", organisation))
     assert page.status_code == 200
     assert "Start your 2025-26 assessment" in page.content.decode()
+    with time_machine.travel("2026-11-27 09:00 +0000", tick=False):
+        client.force_login(client.user)
+        page = client.get(url("index", organisation)).content.decode()
+    assert "Start your 2026-27 assessment" in page and "newest checklist loaded" in page
 
 
 def test_starting_creates_a_response_per_item_and_records_it(client_as, organisation):
@@ -34,7 +42,7 @@ def test_starting_creates_a_response_per_item_and_records_it(client_as, organisa
     page = client.post(url("start", organisation), follow=True)
     assessment = Assessment.objects.get(organisation=organisation)
     assert assessment.responses.count() == 49
-    assert "Your 2025-26 assessment is ready" in page.content.decode()
+    assert f"Your {assessment.year_label} assessment is ready" in page.content.decode()
     assert ActivityLog.objects.filter(
         action="assessment.started", organisation=organisation
     ).exists()
