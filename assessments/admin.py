@@ -9,6 +9,7 @@ from .models import (
     CatalogueVersion,
     Comment,
     EvidenceItem,
+    ImprovementAction,
     Response,
     Standard,
 )
@@ -94,3 +95,22 @@ class ApprovalAdmin(admin.ModelAdmin):
     search_fields = ["assessment__organisation__name"]
     list_select_related = ["assessment__organisation", "approved_by"]
     readonly_fields = ["organisation", "assessment", "snapshot", "approved_by", "submitted_by"]
+
+
+class ImprovementActionItemInline(admin.TabularInline):
+    from .models import ImprovementActionItem
+
+    model = ImprovementActionItem
+    extra = 0
+    raw_id_fields = ["response"]
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "owner", "target_date", "status", "completed_on"]
+    list_filter = ["status", "target_date"]
+    search_fields = ["title", "organisation__name", "organisation__ods_code", "owner__email"]
+    list_select_related = ["organisation", "owner"]
+    raw_id_fields = ["assessment", "owner", "created_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ImprovementActionItemInline]

@@ -182,3 +182,70 @@ class PublicationForm(forms.Form):
         choices=PublishedOutcome.choices,
         widget=forms.RadioSelect,
     )
+
+
+class ImprovementActionForm(forms.ModelForm):
+    """An improvement action; its evidence items are chosen from this assessment."""
+
+    responses = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Evidence items it helps meet",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Unanswered mandatory items are listed, plus any already linked.",
+    )
+
+    class Meta:
+        from .models import ImprovementAction
+
+        model = ImprovementAction
+        fields = ["title", "owner", "target_date", "status", "completion_note", "completed_on"]
+        widgets = {
+            "title": forms.TextInput(),
+            "target_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "completed_on": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "completion_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "title": "One clear step, e.g. 'Ask our IT supplier to sign the administrator "
+            "agreement'.",
+            "completion_note": "When it is done: what was done, and where the evidence is.",
+        }
+
+    def __init__(self, *args, assessment, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        members = (
+            get_user_model()
+            .objects.filter(memberships__organisation=assessment.organisation)
+            .order_by("full_name", "email")
+        )
+        self.fields["owner"].queryset = members
+        self.fields["owner"].empty_label = "Nobody yet"
+        linked = (
+            set(self.instance.items.values_list("response_id", flat=True))
+            if self.instance.pk
+            else set()
+        )
+        responses = [
+            r
+            for r in assessment.responses.select_related("item").prefetch_related("document_links")
+            if r.pk in linked or (r.item.is_mandatory and not r.is_answered)
+        ]
+        self.fields["responses"].queryset = assessment.responses.filter(
+            pk__in=[r.pk for r in responses]
+        ).select_related("item")
+        self.fields["responses"].label_from_instance = lambda r: f"{r.item.ref} {r.item.summary}"
+        self.fields["responses"].initial = list(linked)
+
+    def clean(self):
+        from django.utils import timezone
+
+        cleaned = super().clean()
+        done_on = cleaned.get("completed_on")
+        if done_on and done_on > timezone.localdate():
+            self.add_error("completed_on", "The completion date cannot be in the future.")
+        if done_on and cleaned.get("status") != "done":
+            self.add_error("status", "Mark it Done, or clear the completion date.")
+        return cleaned

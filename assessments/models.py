@@ -355,3 +355,102 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} revision {self.revision}"
+
+
+class ActionStatus(models.TextChoices):
+    TO_DO = "to_do", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class ImprovementActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=ActionStatus.DONE)
+
+    def overdue(self, on=None):
+        from django.utils import timezone
+
+        return self.open().filter(target_date__lt=on or timezone.localdate())
+
+    def due_within(self, days: int, on=None):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.open().filter(target_date__gte=on, target_date__lte=on + dt.timedelta(days=days))
+
+
+class ImprovementAction(models.Model):
+    """One step of the improvement plan: what will be done, by whom, by when.
+
+    Approaching Standards needs a plan for the remaining Standards Met items (NOTES.md §3).
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="improvement_actions"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="improvement_actions"
+    )
+    title = models.CharField("what will be done", max_length=300)
+    responses = models.ManyToManyField(
+        Response,
+        through="ImprovementActionItem",
+        related_name="improvement_actions",
+        blank=True,
+        verbose_name="evidence items",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvement_actions",
+    )
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_DO)
+    completion_note = models.TextField("what was done", blank=True, max_length=2000)
+    completed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(
+        organisation="organisation",
+        _manager_class=models.Manager.from_queryset(ImprovementActionQuerySet),
+    )
+
+    class Meta:
+        ordering = ["status", "target_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, on=None) -> bool:
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.status != ActionStatus.DONE and bool(self.target_date and self.target_date < on)
+
+
+class ImprovementActionItem(models.Model):
+    """Links an action to an evidence item's response (an action can cover several)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.ForeignKey(ImprovementAction, on_delete=models.CASCADE, related_name="items")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="action_items")
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "response"], name="action_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} → {self.response_id}"

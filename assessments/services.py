@@ -317,6 +317,16 @@ def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment
                 f"{outcome.headline}."
             )
         raise ValidationError(f"Not ready yet: {outcome.headline}.")
+    if outcome.improvement_plan_needed:
+        from .plans import items_without_action
+
+        missing = items_without_action(assessment, responses_for_outcome(assessment))
+        if missing:
+            refs = ", ".join(r.item.ref for r in missing)
+            raise ValidationError(
+                "At Approaching Standards you need an improvement plan for what is not met "
+                f"yet. Add actions on the Improvement plan page for: {refs}."
+            )
     assessment.status = AssessmentStatus.AWAITING_APPROVAL
     assessment.submitted_by, assessment.submitted_at = by, timezone.now()
     assessment.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "assessments"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("item/<int:pk>/", views.item, name="item"),
     path("item/<int:pk>/comment/", views.comment, name="comment"),
     path("warnings/", views.warnings, name="warnings"),
+    path("plan/", plan_views.plan, name="plan"),
+    path("plan/suggest/", plan_views.plan_suggest, name="plan_suggest"),
+    path("plan/<int:pk>/", plan_views.action_edit, name="action_edit"),
+    path("plan/<int:pk>/delete/", plan_views.action_delete, name="action_delete"),
     path("approval/", views.approval, name="approval"),
     path("approval/submit/", views.submit, name="submit"),
     path("approval/approve/", views.approve, name="approve"),

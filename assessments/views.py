@@ -351,6 +351,10 @@ def approval(request: HttpRequest, org: str) -> HttpResponse:
             "Status": AssessmentStatus,
         }
     )
+    if context["outcome"].improvement_plan_needed:
+        from .plans import items_without_action
+
+        context["plan_missing"] = items_without_action(assessment, context["responses"])
     return render(request, "assessments/approval.html", context)
 
 

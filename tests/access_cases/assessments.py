@@ -9,6 +9,11 @@ def objects(ctx):
     assessment = assessment_for(ctx["organisation"], catalogue_with([{"ref": "1.1.1"}]))
     ctx["assessment"] = assessment
     ctx["response"] = assessment.responses.get()
+    from assessments.models import ImprovementAction
+
+    ctx["action"] = ImprovementAction.objects.create(
+        organisation=ctx["organisation"], assessment=assessment, title="Sign the IT agreement"
+    )
 
 
 def _item(ctx):
@@ -32,6 +37,15 @@ CASES = [
     Case("assessments:item", EDIT, method="post", kwargs=_item, data=_answer),
     Case("assessments:comment", EDIT, method="post", kwargs=_item, data={"text": "Checked"}),
     Case("assessments:warnings", READ),
+    Case("assessments:plan", READ),
+    Case("assessments:plan", EDIT, method="post", data={"title": "Book training", "status": "to_do"}),
+    Case("assessments:plan_suggest", EDIT, method="post"),
+    Case("assessments:action_edit", EDIT, kwargs=lambda c: {"pk": c["action"].pk}),
+    Case(
+        "assessments:action_edit", EDIT, method="post", kwargs=lambda c: {"pk": c["action"].pk},
+        data={"title": "Sign the IT agreement", "status": "in_progress"},
+    ),
+    Case("assessments:action_delete", EDIT, kwargs=lambda c: {"pk": c["action"].pk}),
     Case("assessments:approval", READ),
     Case("assessments:submit", EDIT, method="post"),
     Case("assessments:approve", NOBODY, method="post"),
