@@ -65,13 +65,10 @@ SORT_CHOICES = [
 LARGEST_FIRST = {"blockers", "actions", "documents", "activity"}
 
 
-def _columns(query, current: str, *, plans: bool) -> list[dict]:
-    """Each heading with the link that sorts by it (again to reverse) and its aria-sort.
-    Without improvement plans (issue 5) there is no overdue-actions column."""
+def _columns(query, current: str) -> list[dict]:
+    """Each heading with the link that sorts by it (again to reverse) and its aria-sort."""
     columns = []
     for key, label, numeric in COLUMNS:
-        if key == "actions" and not plans:
-            continue
         first = f"-{key}" if key in LARGEST_FIRST else key
         flipped = first[1:] if first.startswith("-") else f"-{first}"
         link = query.copy()
@@ -95,7 +92,6 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     rows = portfolio_rows(request.user)
     if not rows:
         raise Http404("You have no portfolio.")
-    plans = dashboards.improvement_action_model() is not None
     filters = PortfolioFilters.from_query(request.GET)
     shown = filters.apply(rows)
     page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
@@ -114,10 +110,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "behind_count": sum(r.behind_schedule for r in rows),
             "overdue_count": sum(r.has_overdue for r in rows),
             "query": query.urlencode(),
-            "columns": _columns(query, filters.sort, plans=plans),
-            "plans": plans,
+            "columns": _columns(query, filters.sort),
             "sort_choices": SORT_CHOICES,
-            "report_url": _url_or_empty("reports:portfolio_pdf"),
+            "report_url": _url_or_empty("reports_public:portfolio_pdf"),
             "today": timezone.localdate(),
             "expected_percent": rows[0].expected_percent,
         },

@@ -7,9 +7,7 @@ Reads only. Two ways to the projected outcome, and they must agree:
 
 "Current assessment" is the organisation's latest DSPT year, as on the assessment pages.
 
-Improvement plans (issue 5) may not exist yet: `improvement_action_model()` returns the
-model once `assessments.ImprovementAction` lands (fields used: organisation, status,
-target_date, owner) and None until then; every caller shows nothing in that case.
+Overdue improvement actions come from `ImprovementAction.objects.overdue()`.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -29,8 +26,6 @@ from .models import ActivityLog, Organisation
 # Activity that says nothing about compliance work (sign-ins, our own reminders) is left
 # out of "recent activity" and "last activity".
 QUIET_ACTIONS = ("user.", "reminder.")
-# ImprovementAction statuses that mean "no longer open" (whatever the plans app calls them).
-CLOSED_ACTION_STATUSES = ("done", "complete", "completed", "closed", "cancelled", "canceled")
 NEXT_ITEMS_SHOWN = 5
 
 
@@ -50,25 +45,16 @@ def expected_percent(today: dt.date, deadline: dt.date) -> int:
     return max(0, min(100, round(100 * done / total))) if total > 0 else 100
 
 
-# ---------------------------------------------------------------- improvement plans (issue 5)
+# ---------------------------------------------------------------- improvement plans
 
 
-def improvement_action_model():
-    """`assessments.ImprovementAction` once improvement plans exist, else None."""
-    try:
-        return apps.get_model("assessments", "ImprovementAction")
-    except LookupError:
-        return None
+def overdue_actions(organisation_ids: list[int], today: dt.date) -> QuerySet:
+    """Open improvement actions past their target date."""
+    from assessments.models import ImprovementAction
 
-
-def overdue_actions(organisation_ids: list[int], today: dt.date) -> QuerySet | None:
-    """Open improvement actions past their target date, or None before plans exist."""
-    model = improvement_action_model()
-    if model is None:
-        return None
     return (
-        model.objects.filter(organisation_id__in=organisation_ids, target_date__lt=today)
-        .exclude(status__in=CLOSED_ACTION_STATUSES)
+        ImprovementAction.objects.overdue(on=today)
+        .filter(organisation_id__in=organisation_ids)
         .order_by("target_date")
     )
 
@@ -225,10 +211,8 @@ def last_activity(organisation_ids) -> dict[int, dt.datetime]:
     )
 
 
-def overdue_action_counts(organisation_ids, today: dt.date) -> dict[int, int] | None:
+def overdue_action_counts(organisation_ids, today: dt.date) -> dict[int, int]:
     actions = overdue_actions(list(organisation_ids), today)
-    if actions is None:
-        return None
     return dict(
         actions.values_list("organisation_id").annotate(n=Count("id")).order_by("organisation_id")
     )
@@ -477,8 +461,8 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
     board.documents_due = list(
         Document.objects.filter(organisation=organisation).due_for_review(today)[:NEXT_ITEMS_SHOWN]
     )
-    actions = overdue_actions([organisation.pk], today)
-    if actions is not None:
-        board.actions_overdue = list(actions.select_related("owner")[:NEXT_ITEMS_SHOWN])
+    board.actions_overdue = list(
+        overdue_actions([organisation.pk], today).select_related("owner")[:NEXT_ITEMS_SHOWN]
+    )
     board.activity = recent_activity(organisation)
     return board

@@ -176,7 +176,7 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
                 today=today,
                 is_member=org.pk in member_of,
                 documents_overdue=documents.get(org.pk, 0),
-                actions_overdue=None if actions is None else actions.get(org.pk, 0),
+                actions_overdue=actions.get(org.pk, 0),
                 last_activity=activity.get(org.pk),
                 reminded_today=org.pk in reminded,
                 standards={p.key: p for p in outcome.by_standard} if outcome else {},

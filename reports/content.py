@@ -237,36 +237,26 @@ def _approval_facts(approval: Approval | None) -> dict | None:
     }
 
 
-def _first_attr(obj, names: tuple[str, ...]):
-    return next((getattr(obj, n) for n in names if getattr(obj, n, None)), None)
-
-
 def _plan_row(action) -> dict:
-    response = _first_attr(action, ("response",))
-    item = _first_attr(action, ("item",)) or getattr(response, "item", None)
-    owner = _first_attr(action, ("owner", "owner_name", "assigned_to"))
-    due = _first_attr(action, ("due_on", "target_date", "due_date", "target_on"))
-    status = (
-        action.get_status_display()
-        if hasattr(action, "get_status_display")
-        else str(getattr(action, "status", ""))
-    )
+    refs = [link.response.item.ref for link in action.items.all()]
     return {
-        "ref": item.ref if item is not None else "",
-        "action": str(_first_attr(action, ("title", "action", "description", "text")) or action),
-        "owner": _name(owner) if hasattr(owner, "email") else str(owner or ""),
-        "due": fmt_date(due) if isinstance(due, dt.date | str) else "",
-        "status": status,
+        "ref": ", ".join(refs),
+        "action": action.title,
+        "owner": _name(action.owner) if action.owner else "",
+        "due": fmt_date(action.target_date) if action.target_date else "",
+        "status": action.get_status_display(),
+        "completed": fmt_date(action.completed_on) if action.completed_on else "",
+        "note": action.completion_note,
     }
 
 
 def _plan(assessment: Assessment) -> list[dict] | None:
-    """The improvement plan, when the plans app (issue 5) provides
-    `assessment.improvement_actions`; None while there is no such thing."""
-    manager = getattr(assessment, "improvement_actions", None)
-    if manager is None:
-        return None
-    return [_plan_row(action) for action in manager.all()]
+    """The improvement plan: every action, open ones first, with the items each covers;
+    None when there are no actions (no empty section in the report)."""
+    actions = assessment.improvement_actions.select_related("owner").prefetch_related(
+        "items__response__item"
+    )
+    return [_plan_row(action) for action in actions] or None
 
 
 def _items_by_ref(assessment: Assessment) -> dict[str, Any]:
@@ -458,18 +448,8 @@ def approval_report_data(approval: Approval, *, today: dt.date | None = None) ->
 # ---------------------------------------------------------------- consultant portfolio
 
 
-def _overdue_actions(assessment: Assessment, today: dt.date) -> int | None:
-    """Overdue improvement actions, once plans exist (issue 5); None until then."""
-    plan = _plan(assessment)
-    if plan is None:
-        return None
-    overdue = 0
-    for action in assessment.improvement_actions.all():
-        due = _first_attr(action, ("due_on", "target_date", "due_date", "target_on"))
-        done = str(getattr(action, "status", "")).lower() in ("done", "completed", "complete")
-        if isinstance(due, dt.date) and due < today and not done:
-            overdue += 1
-    return overdue
+def _overdue_actions(assessment: Assessment, today: dt.date) -> int:
+    return assessment.improvement_actions.overdue(on=today).count()
 
 
 def _home(organisation, today: dt.date) -> dict:

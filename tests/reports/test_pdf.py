@@ -6,13 +6,13 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
 
 from reports.content import approval_report_data, assessment_report_data
 from reports.render import assessment_report_docx, assessment_report_pdf
+from tests.factories import UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_report_is_numbered_with_contents_bookmarks_tags_and_document_dates(comp
     text = "\n".join(pages)
     assert "Information asset register" in text
     assert "10 January 2026" in text and "10 January 2027" in text  # effective, review due
-    assert "Improvement plan" not in text  # no plans app yet: no empty section
+    assert "Improvement plan" not in text  # no actions: no empty section
 
 
 def test_draft_report_says_not_yet_approved_and_lists_what_is_missing(complete_assessment):
@@ -117,21 +117,26 @@ def test_draft_report_says_not_yet_approved_and_lists_what_is_missing(complete_a
     assert "points to a document without saying which part" in " ".join(text.split())
 
 
-def test_improvement_plan_section_appears_when_plans_exist(complete_assessment):
-    item = complete_assessment.responses.select_related("item").first().item
-    action = SimpleNamespace(
-        item=item,
+def test_the_improvement_plan_is_in_the_report(complete_assessment):
+    from assessments.models import ImprovementAction, ImprovementActionItem
+
+    response = complete_assessment.responses.select_related("item").get(item__ref="9.2.1")
+    owner = UserFactory(full_name="Tom Okafor")
+    action = ImprovementAction.objects.create(
+        organisation=complete_assessment.organisation,
+        assessment=complete_assessment,
         title="Book the annual penetration test with our IT supplier",
-        owner=SimpleNamespace(full_name="Tom Okafor", email="tom@example.org"),
-        due_on=dt.date(2026, 9, 30),
-        status="open",
+        owner=owner,
+        target_date=dt.date(2026, 9, 30),
     )
-    complete_assessment.improvement_actions = SimpleNamespace(all=lambda: [action])
+    ImprovementActionItem.objects.create(
+        organisation=complete_assessment.organisation, action=action, response=response
+    )
     pdf = assessment_report_pdf(assessment_report_data(complete_assessment))
-    text = "\n".join(_pages(pdf))
-    assert "Improvement plan" in text
-    assert "Book the annual penetration test" in text
-    assert "Tom Okafor" in text and "30 September 2026" in text
+    text = " ".join("\n".join(_pages(pdf)).split())
+    plan = text[text.rindex("Improvement plan") :]
+    assert "Book the annual penetration test" in plan
+    assert "9.2.1" in plan and "Tom Okafor" in plan and "30 September 2026" in plan
 
 
 def test_approval_report_is_made_from_the_snapshot_not_later_edits(approved_assessment):
