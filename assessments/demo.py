@@ -4,8 +4,11 @@ Oakfield not started. Idempotent: an existing assessment is left exactly as it i
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .catalogue import bundled_catalogue_ensure
-from .models import ResponseStatus
+from .models import ActionStatus, ImprovementAction, ResponseStatus
+from .plans import actions_suggest
 from .services import assessment_start, current_dspt_year
 
 # ref: (answer, narrative, owner, extra fields). The answer goes to the field the item's
@@ -233,3 +236,27 @@ def seed(demo) -> None:
         owners = {k: users[k] for k in ("manager", "iglead")} if slug == "vn4k2" else {}
         _fill(assessment, answers, owners, owner)
         demo.log.append(f"{organisation.name}: DSPT {assessment.year_label} assessment started")
+        if slug == "vn4k2":
+            _plan(assessment, starter)
+
+
+def _plan(assessment, by) -> None:
+    """Meadowbank's improvement plan: an action per unmet item, one overdue, one done."""
+    today = timezone.localdate()
+    actions = actions_suggest(assessment=assessment, by=by)
+    if actions:
+        late = actions[0]
+        late.target_date = today - dt.timedelta(days=12)
+        late.status = ActionStatus.IN_PROGRESS
+        late.save()
+    ImprovementAction.objects.create(
+        organisation=assessment.organisation,
+        assessment=assessment,
+        title="Replace the reception PC that still runs Windows 8.1",
+        owner=by,
+        target_date=today - dt.timedelta(days=20),
+        status=ActionStatus.DONE,
+        completed_on=today - dt.timedelta(days=25),
+        completion_note="New PC installed by our IT supplier; old disk shredded "
+        "(certificate in the IT folder).",
+    )

@@ -295,3 +295,45 @@ def test_send_reminders_dry_run_changes_nothing(home, assessment, capsys):
     out = capsys.readouterr().out
     assert "would send [deadline]" in out and "2 reminder(s) would be sent" in out
     assert not Reminder.objects.exists() and mail.outbox == []
+
+
+# --- Improvement actions
+
+
+def test_an_action_is_flagged_7_days_before_its_target_and_weekly_once_overdue(home, assessment):
+    from assessments.models import ImprovementAction
+
+    ImprovementAction.objects.create(
+        organisation=home,
+        assessment=assessment,
+        title="Sign the IT administrator agreement",
+        owner=home.ig_lead,
+        target_date=dt.date(2026, 2, 20),
+    )
+
+    def action_emails(day):
+        return [m for m in sweep(day) if "improvement action" in m.subject]
+
+    assert action_emails("2026-02-12") == []  # 8 days before
+    (due,) = action_emails("2026-02-13")  # 7 days before
+    assert "Due 20 February 2026: Sign the IT administrator agreement" in due.body
+    assert "/o/vn4k2/assessment/plan/" in due.body
+    assert action_emails("2026-02-14") == []
+    (overdue,) = action_emails("2026-02-21")
+    assert "Overdue since 20 February 2026" in overdue.body
+    assert action_emails("2026-02-22") == []  # same week (Sunday)
+    assert len(action_emails("2026-02-23")) == 1  # the next week
+
+
+def test_a_finished_action_is_not_chased(home, assessment):
+    from assessments.models import ActionStatus, ImprovementAction
+
+    ImprovementAction.objects.create(
+        organisation=home,
+        assessment=assessment,
+        title="Done already",
+        owner=home.ig_lead,
+        target_date=dt.date(2026, 2, 20),
+        status=ActionStatus.DONE,
+    )
+    assert [m for m in sweep("2026-02-21") if "improvement action" in m.subject] == []
