@@ -378,7 +378,9 @@ class ImprovementActionQuerySet(models.QuerySet):
         from django.utils import timezone
 
         on = on or timezone.localdate()
-        return self.open().filter(target_date__gte=on, target_date__lte=on + dt.timedelta(days=days))
+        return self.open().filter(
+            target_date__gte=on, target_date__lte=on + dt.timedelta(days=days)
+        )
 
 
 class ImprovementAction(models.Model):
@@ -409,7 +411,9 @@ class ImprovementAction(models.Model):
         related_name="improvement_actions",
     )
     target_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_DO)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.TO_DO
+    )
     completion_note = models.TextField("what was done", blank=True, max_length=2000)
     completed_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -424,10 +428,17 @@ class ImprovementAction(models.Model):
     )
 
     class Meta:
-        ordering = ["status", "target_date", "pk"]
+        ordering = ["target_date", "pk"]
 
     def __str__(self) -> str:
         return self.title
+
+    @staticmethod
+    def plan_order(action: "ImprovementAction"):
+        """Open actions first, soonest target first; finished ones at the end."""
+        import datetime as dt
+
+        return (action.status == ActionStatus.DONE, action.target_date or dt.date.max, action.pk)
 
     def is_overdue(self, on=None) -> bool:
         from django.utils import timezone

@@ -23,6 +23,7 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     Category,
+    ImprovementAction,
     Level,
     PublishedOutcome,
     ResponseStatus,
@@ -256,7 +257,7 @@ def _plan(assessment: Assessment) -> list[dict] | None:
     actions = assessment.improvement_actions.select_related("owner").prefetch_related(
         "items__response__item"
     )
-    return [_plan_row(action) for action in actions] or None
+    return [_plan_row(a) for a in sorted(actions, key=ImprovementAction.plan_order)] or None
 
 
 def _items_by_ref(assessment: Assessment) -> dict[str, Any]:
