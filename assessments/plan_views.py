@@ -12,6 +12,7 @@ from organisations.models import Role
 
 from . import plans
 from .forms import ImprovementActionForm
+from .models import ImprovementAction
 from .outcome import assessment_outcome
 
 
@@ -41,10 +42,11 @@ def plan(request: HttpRequest, org: str) -> HttpResponse:
             )
             messages.success(request, "Action added to the plan.")
             return redirect("assessments:plan", org=org)
-    actions = list(
+    actions = sorted(
         assessment.improvement_actions.select_related("owner").prefetch_related(
             "items__response__item"
-        )
+        ),
+        key=ImprovementAction.plan_order,
     )
     today = timezone.localdate()
     context = {

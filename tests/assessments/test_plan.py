@@ -155,3 +155,35 @@ def test_overdue_actions_are_found_by_the_queryset(at_approaching):
         target_date=dt.date(2026, 1, 1), status=ActionStatus.DONE
     )
     assert list(ImprovementAction.objects.overdue(on=dt.date(2026, 2, 1))) == [a]
+
+
+def test_the_plan_lists_open_actions_first_and_finished_ones_last(
+    client_as, at_approaching, organisation
+):
+    assessment, editor = at_approaching
+    done = ImprovementAction.objects.create(
+        organisation=organisation,
+        assessment=assessment,
+        title="Finished: new PC",
+        status=ActionStatus.DONE,
+        target_date=dt.date(2026, 1, 1),
+    )
+    later = ImprovementAction.objects.create(
+        organisation=organisation,
+        assessment=assessment,
+        title="Later: pen test",
+        target_date=dt.date(2027, 5, 1),
+    )
+    sooner = ImprovementAction.objects.create(
+        organisation=organisation,
+        assessment=assessment,
+        title="Sooner: agreement",
+        target_date=dt.date(2027, 1, 1),
+    )
+    page = (
+        client_as(Role.VIEWER)
+        .get(reverse("assessments:plan", args=[organisation.slug]))
+        .content.decode()
+    )
+    positions = [page.index(a.title) for a in (sooner, later, done)]
+    assert positions == sorted(positions)
