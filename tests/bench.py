@@ -61,7 +61,74 @@ def complete_assessment(fixtures: dict):
     return assessment
 
 
+@fixture
+def portfolio_500(fixtures: dict):
+    """A consultant with 500 homes, each with an assessment of the bundled 49 items."""
+    import datetime as dt
+
+    from assessments.catalogue import bundled_catalogue_ensure
+    from assessments.models import Assessment, Response
+    from organisations.models import Membership, Organisation, Role
+    from tests.factories import UserFactory
+
+    catalogue = bundled_catalogue_ensure()
+    items = list(catalogue.items.all())
+    consultant = UserFactory(email="bench-consultant@example.org")
+    homes = Organisation.objects.bulk_create(
+        Organisation(name=f"Bench Home {i}", slug=f"bench{i}", ods_code=f"VB{i:03d}")
+        for i in range(500)
+    )
+    Membership.objects.bulk_create(
+        Membership(organisation=o, user=consultant, role=Role.CONSULTANT) for o in homes
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            organisation=o, catalogue=catalogue, dspt_year=2027, deadline=dt.date(2027, 6, 30)
+        )
+        for o in homes
+    )
+    Response.objects.bulk_create(
+        (
+            Response(
+                organisation_id=a.organisation_id,
+                assessment=a,
+                item=item,
+                answer_text="Held in the IG folder" if (a.pk + item.pk) % 3 else "",
+            )
+            for a in assessments
+            for item in items
+        ),
+        batch_size=5000,
+    )
+    return consultant, [o.pk for o in homes]
+
+
 # ---------------------------------------------------------------- benchmarks
+
+
+@benchmark("Portfolio: every number for 500 homes (portfolio_rows)")
+def portfolio_rows_500(fixtures: dict):
+    from organisations.portfolio import portfolio_rows
+
+    consultant, _ = fixtures["portfolio_500"]
+    return portfolio_rows(consultant)
+
+
+@benchmark("Reminders: collect + record + group one batch of 200 homes")
+def reminder_batch_200(fixtures: dict):
+    import datetime as dt
+
+    from django.db import transaction
+
+    from reminders import services
+
+    _, home_ids = fixtures["portfolio_500"]
+    day = dt.date(2027, 5, 1)
+    with transaction.atomic():
+        dues = services.reminders_collect(day=day, organisation_ids=home_ids[:200])
+        services.reminders_record(dues=dues)
+        services.reminders_dispatch(day=day, recipient_ids=services.recipients_of(dues))
+        transaction.set_rollback(True)  # each run starts from the same state
 
 
 @benchmark("Assessment report: gather data (queries)")
