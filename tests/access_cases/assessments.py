@@ -38,11 +38,16 @@ CASES = [
     Case("assessments:comment", EDIT, method="post", kwargs=_item, data={"text": "Checked"}),
     Case("assessments:warnings", READ),
     Case("assessments:plan", READ),
-    Case("assessments:plan", EDIT, method="post", data={"title": "Book training", "status": "to_do"}),
+    Case(
+        "assessments:plan", EDIT, method="post", data={"title": "Book training", "status": "to_do"}
+    ),
     Case("assessments:plan_suggest", EDIT, method="post"),
     Case("assessments:action_edit", EDIT, kwargs=lambda c: {"pk": c["action"].pk}),
     Case(
-        "assessments:action_edit", EDIT, method="post", kwargs=lambda c: {"pk": c["action"].pk},
+        "assessments:action_edit",
+        EDIT,
+        method="post",
+        kwargs=lambda c: {"pk": c["action"].pk},
         data={"title": "Sign the IT agreement", "status": "in_progress"},
     ),
     Case("assessments:action_delete", EDIT, kwargs=lambda c: {"pk": c["action"].pk}),
