@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Category, Level
 
@@ -76,6 +78,8 @@ class Outcome:
     # only thing missing is a Cyber Essentials Plus certificate).
     blockers_for_next: list = field(default_factory=list)
     needs_cyber_essentials_plus: bool = False
+    # Every unanswered mandatory response, in toolkit order: all that stands before Standards Met.
+    missing_for_met: list = field(default_factory=list)
     answered_mandatory: int = 0
     total_mandatory: int = 0
     answered_approaching: int = 0
@@ -163,6 +167,7 @@ def outcome_from(
         next_level=next_level,
         blockers_for_next=missing.get(next_level, []),
         needs_cyber_essentials_plus=level == OutcomeLevel.MET,
+        missing_for_met=missing[OutcomeLevel.MET],
         previously_published=previously_published,
         total_all=len(responses),
         answered_all=sum(answered.values()),
@@ -231,3 +236,91 @@ def assessment_outcome(
         has_cyber_essentials_plus=assessment.organisation.has_current_cyber_essentials_plus(today),
         previously_published=previously_published,
     )
+
+
+# ---------------------------------------------------------------- many organisations at once
+
+
+def _prefetched(model, rows: list) -> QuerySet:
+    """A queryset whose results are already `rows`, as prefetch_related leaves it."""
+    qs = QuerySet(model)
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    return qs
+
+
+def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
+    """{organisation id: (latest assessment or None, its Outcome or None)} in six queries,
+    whatever the number of organisations (the portfolio, reminders, reports use it).
+
+    Callers run this with scopes disabled and pass only organisations the user may see.
+    """
+    from evidence.models import DocumentLink
+
+    from .models import Approval, Assessment, EvidenceItem, Response
+
+    today = today or timezone.localdate()
+    by_id = {o.pk: o for o in organisations}
+    latest = {}
+    for a in Assessment.objects.filter(organisation_id__in=by_id).order_by("dspt_year"):
+        latest[a.organisation_id] = a
+    result = {org_id: (latest.get(org_id), None) for org_id in by_id}
+    if not latest:
+        return result
+    assessment_ids = [a.pk for a in latest.values()]
+    items = {
+        i.pk: i
+        for i in EvidenceItem.objects.filter(
+            version_id__in={a.catalogue_id for a in latest.values()}
+        )
+        .select_related("standard")
+        .only(
+            "level",
+            "category",
+            "answer_type",
+            "na_allowed",
+            "sort_key",
+            "ref",
+            "summary",
+            "standard__number",
+            "standard__name",
+        )
+    }
+    links: dict[int, list] = {}
+    for link in DocumentLink.objects.filter(response__assessment_id__in=assessment_ids).only(
+        "id", "response_id", "document_id"
+    ):
+        links.setdefault(link.response_id, []).append(link)
+    responses: dict[int, list] = {}
+    for r in Response.objects.filter(assessment_id__in=assessment_ids).only(
+        "id",
+        "assessment_id",
+        "item_id",
+        "answer_confirmed",
+        "answer_text",
+        "answer_number",
+        "answer_date",
+        "not_applicable",
+        "na_reason",
+    ):
+        r.item = items[r.item_id]
+        r._prefetched_objects_cache = {
+            "document_links": _prefetched(DocumentLink, links.get(r.pk, []))
+        }
+        responses.setdefault(r.assessment_id, []).append(r)
+    published = set(
+        Approval.objects.filter(organisation_id__in=by_id, published_on__isnull=False)
+        .values_list("organisation_id", flat=True)
+        .distinct()
+    )
+    for org_id, assessment in latest.items():
+        org = by_id[org_id]
+        assessment.organisation = org
+        rows = sorted(responses.get(assessment.pk, []), key=lambda r: r.item.sort_key)
+        outcome = outcome_from(
+            rows,
+            has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(today),
+            previously_published=assessment.previously_published or org_id in published,
+        )
+        result[org_id] = (assessment, outcome)
+    return result

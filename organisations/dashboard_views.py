@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from assessments.outcome import outcomes_for
+
 from . import dashboards
 from .models import ActivityLog, Organisation
 from .portfolio import (
@@ -188,7 +190,7 @@ def platform(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=30)
     with scopes_disabled():
         organisations = list(Organisation.objects.all())
-        outcomes = dashboards.outcomes_for(organisations, today=today)
+        outcomes = outcomes_for(organisations, today=today)
         counts = {key: 0 for key, _ in dashboards.OUTCOME_CHOICES}
         for _assessment, outcome in outcomes.values():
             counts[dashboards.outcome_key(outcome)] += 1

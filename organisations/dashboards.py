@@ -2,8 +2,8 @@
 
 Reads only. Two ways to the projected outcome, and they must agree:
 - one home: `assessments.outcome.assessment_outcome` (what the assessment pages show);
-- many homes: `outcomes_for(organisations)` loads every home's answers in a constant number
-  of queries and hands them to the same `outcome_from`.
+- many homes: `assessments.outcome.outcomes_for(organisations)` loads every home's answers
+  in a constant number of queries and hands them to the same `outcome_from`.
 
 "Current assessment" is the organisation's latest DSPT year, as on the assessment pages.
 
@@ -75,90 +75,6 @@ def deadline_for(assessment, today: dt.date) -> dt.date:
     if assessment is not None and assessment.deadline >= today:
         return assessment.deadline
     return dspt_deadline(today)
-
-
-def _prefetched(model, rows: list) -> QuerySet:
-    """A queryset whose results are already `rows`, as prefetch_related leaves it."""
-    qs = QuerySet(model)
-    qs._result_cache = rows
-    qs._prefetch_done = True
-    return qs
-
-
-def outcomes_for(organisations: list[Organisation], *, today: dt.date | None = None) -> dict:
-    """{organisation id: (latest assessment or None, its Outcome or None)} in six queries.
-
-    Callers run this with scopes disabled and pass only organisations the user may see.
-    """
-    from assessments.models import Approval, Assessment, EvidenceItem, Response
-    from assessments.outcome import outcome_from
-    from evidence.models import DocumentLink
-
-    today = today or timezone.localdate()
-    by_id = {o.pk: o for o in organisations}
-    latest = {}
-    for a in Assessment.objects.filter(organisation_id__in=by_id).order_by("dspt_year"):
-        latest[a.organisation_id] = a
-    result = {org_id: (latest.get(org_id), None) for org_id in by_id}
-    if not latest:
-        return result
-    assessment_ids = [a.pk for a in latest.values()]
-    items = {
-        i.pk: i
-        for i in EvidenceItem.objects.filter(
-            version_id__in={a.catalogue_id for a in latest.values()}
-        )
-        .select_related("standard")
-        .only(
-            "level",
-            "category",
-            "answer_type",
-            "na_allowed",
-            "sort_key",
-            "ref",
-            "summary",
-            "standard__number",
-            "standard__name",
-        )
-    }
-    links: dict[int, list] = {}
-    for link in DocumentLink.objects.filter(response__assessment_id__in=assessment_ids).only(
-        "id", "response_id", "document_id"
-    ):
-        links.setdefault(link.response_id, []).append(link)
-    responses: dict[int, list] = {}
-    for r in Response.objects.filter(assessment_id__in=assessment_ids).only(
-        "id",
-        "assessment_id",
-        "item_id",
-        "answer_confirmed",
-        "answer_text",
-        "answer_number",
-        "answer_date",
-        "not_applicable",
-        "na_reason",
-    ):
-        r.item = items[r.item_id]
-        r._prefetched_objects_cache = {
-            "document_links": _prefetched(DocumentLink, links.get(r.pk, []))
-        }
-        responses.setdefault(r.assessment_id, []).append(r)
-    published = set(
-        Approval.objects.filter(organisation_id__in=by_id, published_on__isnull=False)
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
-    for org_id, assessment in latest.items():
-        org = by_id[org_id]
-        assessment.organisation = org
-        rows = sorted(responses.get(assessment.pk, []), key=lambda r: r.item.sort_key)
-        outcome = outcome_from(
-            rows,
-            has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(today),
-            previously_published=assessment.previously_published or org_id in published,
-        )
-        result[org_id] = (assessment, outcome)
-    return result
 
 
 def outcome_key(outcome) -> str:

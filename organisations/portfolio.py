@@ -3,7 +3,7 @@ each, filtered, sorted and exported; plus the reminder to the selected homes' IG
 
 Whose homes: organisations where the user is a consultant, and for an admin of a head office,
 that head office and all its sites (`Organisation.parent`). The rows are computed with a
-constant number of queries whatever the number of homes (see `dashboards.outcomes_for`).
+constant number of queries whatever the number of homes (see `assessments.outcome.outcomes_for`).
 
 "Behind schedule": the share of mandatory items answered is below the straight line from
 1 July (0%) to the 30 June deadline (100%). A home with no assessment is behind as soon as
@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
+
+from assessments.outcome import outcomes_for
 
 from . import dashboards
 from .models import ActivityLog, Membership, Organisation, Role
@@ -159,7 +161,7 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
             if user is not None
             else set()
         )
-        outcomes = dashboards.outcomes_for(homes, today=today)
+        outcomes = outcomes_for(homes, today=today)
         documents = dashboards.documents_overdue_counts(ids, today)
         actions = dashboards.overdue_action_counts(ids, today)
         activity = dashboards.last_activity(ids)

@@ -87,8 +87,8 @@ def _admins(org_ids: list[int]) -> dict[int, list[int]]:
 
 
 def deadline_countdown(day: dt.date, org_ids: list[int]) -> list[Due]:
-    from assessments.models import Approval, Assessment, Response
-    from assessments.outcome import OutcomeLevel, outcome_from
+    from assessments.models import Approval
+    from assessments.outcome import OutcomeLevel, outcomes_for
 
     milestone = deadline_milestone(day)
     if milestone is None:
@@ -96,56 +96,37 @@ def deadline_countdown(day: dt.date, org_ids: list[int]) -> list[Due]:
     deadline, days = milestone
     days_left = (deadline - day).days
     orgs = list(Organisation.objects.filter(pk__in=org_ids))
-    assessments = {
-        a.organisation_id: a
-        for a in Assessment.objects.filter(organisation_id__in=org_ids, dspt_year=deadline.year)
-    }
-    responses = defaultdict(list)
-    for r in (
-        Response.objects.filter(assessment__in=list(assessments.values()))
-        .select_related("item", "item__standard")
-        .prefetch_related("document_links")
-        .order_by("item__sort_key")
-    ):
-        responses[r.assessment_id].append(r)
-    published = defaultdict(list)
-    for org_id, published_on in Approval.objects.filter(
-        organisation_id__in=org_ids, published_on__isnull=False
-    ).values_list("organisation_id", "published_on"):
-        published[org_id].append(published_on)
-    contacts = _contacts(orgs, _admins(org_ids))
+    outcomes = outcomes_for(orgs, today=day)
     year_start = dt.date(deadline.year - 1, 7, 1)
+    published_this_year = set(
+        Approval.objects.filter(
+            organisation_id__in=org_ids, published_on__gte=year_start
+        ).values_list("organisation_id", flat=True)
+    )
+    contacts = _contacts(orgs, _admins(org_ids))
+    when = "today is" if days_left == 0 else f"{days_left} day{'s' if days_left != 1 else ''} to"
     dues = []
     for org in orgs:
-        if any(p >= year_start for p in published[org.pk]):
-            continue  # already published this DSPT year
-        assessment = assessments.get(org.pk)
-        when = (
-            "today is" if days_left == 0 else f"{days_left} day{'s' if days_left != 1 else ''} to"
-        )
-        if assessment is None:
+        if org.pk in published_this_year:
+            continue
+        assessment, outcome = outcomes[org.pk]
+        url = _url("assessments:index", org=org.slug)
+        if assessment is None or assessment.dspt_year != deadline.year:
             detail = f"You have not started your {dspt_year_label(deadline.year)} assessment yet."
-            url = _url("assessments:index", org=org.slug)
+            sort = 0
+        elif outcome.level in (OutcomeLevel.MET, OutcomeLevel.EXCEEDED):
+            detail = (
+                "Standards Met is within reach: every mandatory item is answered. "
+                "Get it approved and publish it on the national toolkit."
+            )
             sort = 0
         else:
-            outcome = outcome_from(
-                responses[assessment.pk],
-                has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(day),
-                previously_published=assessment.previously_published or bool(published[org.pk]),
-            )
-            met = [r for r in responses[assessment.pk] if r.item.is_mandatory and not r.is_answered]
-            if outcome.level in (OutcomeLevel.MET, OutcomeLevel.EXCEEDED):
-                detail = "Standards Met is within reach: every mandatory item is answered. "
-                detail += "Get it approved and publish it on the national toolkit."
-            else:
-                lines = [
-                    f"Standards Met still needs {len(met)} item{'s' if len(met) != 1 else ''}:"
-                ]
-                lines += [f"- {r.item.ref} {r.item.summary}" for r in met[:BLOCKERS_LISTED]]
-                if len(met) > BLOCKERS_LISTED:
-                    lines.append(f"- and {len(met) - BLOCKERS_LISTED} more")
-                detail = "\n".join(lines)
-            url = _url("assessments:index", org=org.slug)
+            met = outcome.missing_for_met
+            lines = [f"Standards Met still needs {len(met)} item{'s' if len(met) != 1 else ''}:"]
+            lines += [f"- {r.item.ref} {r.item.summary}" for r in met[:BLOCKERS_LISTED]]
+            if len(met) > BLOCKERS_LISTED:
+                lines.append(f"- and {len(met) - BLOCKERS_LISTED} more")
+            detail = "\n".join(lines)
             sort = len(met)
         for person in contacts[org.pk]:
             dues.append(
@@ -295,36 +276,22 @@ COLLECTORS = [deadline_countdown, document_reviews, action_deadlines, out_of_dat
 
 def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
     """One digest per consultant per ISO week, listing their homes worst first."""
-    from assessments.models import Assessment, Response
-    from assessments.outcome import level_rank, outcome_from
+    from assessments.outcome import level_rank, outcomes_for
 
     deadline = dspt_deadline(day)
-    memberships = Membership.objects.filter(
-        user_id__in=consultant_ids, role=Role.CONSULTANT
-    ).select_related("organisation")
     homes = defaultdict(list)
-    org_ids = set()
-    for m in memberships:
+    organisations = {}
+    for m in Membership.objects.filter(
+        user_id__in=consultant_ids, role=Role.CONSULTANT
+    ).select_related("organisation"):
         homes[m.user_id].append(m.organisation)
-        org_ids.add(m.organisation_id)
-    assessments = {
-        a.organisation_id: a
-        for a in Assessment.objects.filter(organisation_id__in=org_ids, dspt_year=deadline.year)
-    }
-    responses = defaultdict(list)
-    for r in (
-        Response.objects.filter(assessment__in=list(assessments.values()))
-        .select_related("item", "item__standard")
-        .prefetch_related("document_links")
-    ):
-        responses[r.assessment_id].append(r)
+        organisations[m.organisation_id] = m.organisation
+    outcomes = outcomes_for(list(organisations.values()), today=day)
     summaries = {}
-    for org_id in org_ids:
-        a = assessments.get(org_id)
-        if a is None:
+    for org_id, (_assessment, o) in outcomes.items():
+        if o is None:
             summaries[org_id] = (-1, 0, "not started")
             continue
-        o = outcome_from(responses[a.pk], has_cyber_essentials_plus=False)
         summaries[org_id] = (
             level_rank(o.level),
             o.percent_mandatory_done,
