@@ -449,17 +449,12 @@ def approval_report_data(approval: Approval, *, today: dt.date | None = None) ->
 # ---------------------------------------------------------------- consultant portfolio
 
 
-def _overdue_actions(assessment: Assessment, today: dt.date) -> int:
-    return assessment.improvement_actions.overdue(on=today).count()
-
-
-def _home(organisation, today: dt.date) -> dict:
-    assessment = organisation.assessments.select_related("catalogue").first()
+def _home(row) -> dict:
+    """One home of the portfolio report, from the same row the portfolio page shows."""
+    organisation, assessment, outcome = row.organisation, row.assessment, row.outcome
     home = {"name": organisation.name, "ods_code": organisation.ods_code, "slug": organisation.slug}
     if assessment is None:
         return {**home, "started": False, "outcome": "Not started", "percent": 0, "blockers": []}
-    responses = list(responses_for_outcome(assessment))
-    outcome = assessment_outcome(assessment, responses, today=today)
     return {
         **home,
         "started": True,
@@ -474,9 +469,9 @@ def _home(organisation, today: dt.date) -> dict:
             {"ref": r.item.ref, "summary": r.item.summary} for r in outcome.blockers_for_next
         ],
         "next_label": outcome.next_label,
-        "overdue_actions": _overdue_actions(assessment, today),
-        "days_to_deadline": (assessment.deadline - today).days,
-        "deadline": fmt_date(assessment.deadline),
+        "overdue_actions": row.actions_overdue,
+        "days_to_deadline": row.days_to_deadline,
+        "deadline": fmt_date(row.deadline),
         "by_standard": [
             {"label": p.label, "answered": p.answered, "total": p.total, "percent": p.percent}
             for p in outcome.by_standard
@@ -485,22 +480,11 @@ def _home(organisation, today: dt.date) -> dict:
 
 
 def portfolio_data(user, *, today: dt.date | None = None) -> dict:
-    """One row per home where `user` is a consultant or admin, for the portfolio report.
+    """One row per home in the user's portfolio (the homes and figures of the portfolio page:
+    `organisations.portfolio.portfolio_rows`), in a constant number of queries."""
+    from organisations.portfolio import portfolio_rows
 
-    Runs outside any organisation's URL, so each home is read inside its own scope.
-    """
-    from django_scopes import scope
-
-    from organisations.models import Membership, Role
-
-    today = today or timezone.localdate()
-    memberships = Membership.objects.filter(
-        user=user, user__is_active=True, role__in=[Role.CONSULTANT, Role.ADMIN]
-    ).select_related("organisation")
-    homes = []
-    for membership in memberships.order_by("organisation__name"):
-        with scope(organisation=membership.organisation):
-            homes.append(_home(membership.organisation, today))
+    homes = [_home(row) for row in portfolio_rows(user, today=today)]
     generated = timezone.localtime()
     return {
         "person": _name(user),

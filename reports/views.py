@@ -268,9 +268,11 @@ def status_badge_svg(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def portfolio_pdf(request: HttpRequest) -> HttpResponse:
-    """Every home the user is a consultant or admin of, as one PDF (rendered now)."""
+    """Every home in the user's portfolio, as one PDF (rendered now)."""
     from .render import portfolio_pdf as render_portfolio
 
     data = portfolio_data(request.user)
+    if not data["homes"]:
+        raise Http404("You have no portfolio.")
     name = f"DSPT portfolio report {timezone.localdate():%Y-%m-%d}.pdf"
     return _file_response(render_portfolio(data), name, "application/pdf")

@@ -124,3 +124,8 @@ def test_portfolio_lists_only_the_consultants_homes(complete_assessment, client)
 def test_portfolio_needs_sign_in(client):
     response = client.get(reverse("reports_public:portfolio_pdf"))
     assert response.status_code == 302
+
+
+def test_someone_without_a_portfolio_gets_404(client_as, organisation):
+    client = client_as("admin")  # admin of a single home: no portfolio
+    assert client.get(reverse("reports_public:portfolio_pdf")).status_code == 404
