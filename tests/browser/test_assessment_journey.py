@@ -83,7 +83,17 @@ def test_answer_see_the_outcome_change_fix_a_warning_and_submit(
     expect(page.locator("#item-warnings")).to_have_count(0)
     screenshot(page, "assessment-item")
 
-    # Approaching Standards is reached: send it for approval.
+    # Approaching Standards is reached. The approval page says a plan is needed first.
+    page.goto(live_url(f"/o/{org.slug}/assessment/approval/"))
+    expect(page.get_by_text("you need an improvement plan")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Go to the improvement plan").click()
+    page.get_by_role("button", name="Suggest actions").click()
+    expect(page.get_by_text("1 action suggested")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "assessment-plan")
+
+    # Now send it for approval.
     page.goto(live_url(f"/o/{org.slug}/assessment/approval/"))
     assert_accessible(page)
     page.get_by_role("button", name="Send for approval").click()
@@ -104,7 +114,7 @@ def test_checklist_and_item_fit_a_phone_screen(browser_page, live_url, login):
     assessment = assessment_for(org, catalogue_with(ITEMS))
     login(page, user)
     item = assessment.responses.first()
-    for path in ("", f"item/{item.pk}/", "warnings/", "approval/"):
+    for path in ("", f"item/{item.pk}/", "warnings/", "approval/", "plan/"):
         page.goto(live_url(f"/o/{org.slug}/assessment/{path}"))
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path or 'checklist'} scrolls sideways by {overflow}px at 375px"
