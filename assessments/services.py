@@ -440,6 +440,10 @@ def assessment_approve(*, assessment: Assessment, by, request=None) -> Approval:
         request=request,
     )
     _email_submitter(assessment, "assessment_approved", {"approver": by, "approval": approval})
+    # The approved report is made now, from the snapshot, so it is exactly what was approved.
+    from reports.services import approval_report_ensure
+
+    approval_report_ensure(approval=approval, by=by)
     return approval
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Approval, Assessment
+from dspt_portal.emails import send_templated_email
 from evidence.models import DocumentVersion
 from organisations.services import activity_record
 
@@ -144,7 +147,28 @@ def report_render(*, report: Report) -> Report:
     report.save(
         update_fields=["file", "size", "sha256", "status", "progress", "error", "finished_at"]
     )
+    _email_ready(report)
     return report
+
+
+def _email_ready(report: Report) -> None:
+    """Tell the person who asked that their report is ready (they may have left the page)."""
+    person = report.requested_by
+    if person is None or not person.email:
+        return
+    url = settings.SITE_URL + reverse("reports:index", kwargs={"org": report.organisation.slug})
+    transaction.on_commit(
+        lambda: send_templated_email(
+            "report_ready",
+            to=[person.email],
+            context={
+                "report": report,
+                "organisation": report.organisation,
+                "url": url,
+                "person": person,
+            },
+        )
+    )
 
 
 # ---------------------------------------------------------------- status badge

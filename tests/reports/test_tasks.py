@@ -148,3 +148,32 @@ def test_another_organisations_report_is_404(complete_assessment, sap, other_org
     client.force_login(stranger)
     url = reverse("reports:download", kwargs={"org": other_organisation.slug, "pk": report.pk})
     assert client.get(url).status_code == 404
+
+
+def test_the_person_who_asked_is_emailed_when_the_report_is_ready(
+    complete_assessment, sap, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_DOCX, by=sap)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_render_task(report.pk)
+    (message,) = mail.outbox
+    assert message.to == [sap.email]
+    assert "Your report is ready" in message.subject
+    assert f"/o/{complete_assessment.organisation.slug}/reports/" in message.body
+
+
+def test_approving_makes_the_approved_report_at_once(organisation, member):
+    from assessments import services
+    from tests.assessments.factories import answer, assessment_for, catalogue_with
+
+    editor, sap_user = member(Role.EDITOR), member(Role.ADMIN)
+    organisation.senior_accountable_person = sap_user
+    organisation.save()
+    assessment = assessment_for(organisation, catalogue_with([{"ref": "1.1.1"}]))
+    answer(assessment.responses.get())
+    services.assessment_submit(assessment=assessment, by=editor)
+    approval = services.assessment_approve(assessment=assessment, by=sap_user)
+    report = Report.objects.get(approval=approval)
+    assert report.kind == ReportKind.ASSESSMENT_PDF and report.status == ReportStatus.QUEUED
