@@ -245,7 +245,7 @@ def _plan_row(action) -> dict:
         "action": action.title,
         "owner": _name(action.owner) if action.owner else "",
         "due": fmt_date(action.target_date) if action.target_date else "",
-        "status": action.get_status_display(),
+        "status": action.get_status_display() + (", overdue" if action.is_overdue() else ""),
         "completed": fmt_date(action.completed_on) if action.completed_on else "",
         "note": action.completion_note,
     }
