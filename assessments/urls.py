@@ -10,6 +10,7 @@ urlpatterns = [
     path("checklist/update/", views.change_catalogue, name="change_catalogue"),
     path("item/<int:pk>/", views.item, name="item"),
     path("item/<int:pk>/comment/", views.comment, name="comment"),
+    path("item/<int:pk>/use-training/", views.use_training, name="use_training"),
     path("warnings/", views.warnings, name="warnings"),
     path("plan/", plan_views.plan, name="plan"),
     path("plan/suggest/", plan_views.plan_suggest, name="plan_suggest"),

@@ -1,5 +1,7 @@
 """The checklist, an item, the warnings list, starting a year, and approval/publication."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -248,10 +251,55 @@ def _render_item(
             "item_warnings": context["warnings"].get(response.pk, []),
             "comments": response.comments.select_related("author"),
             "comment_form": CommentForm(),
+            "training": (training := _training_for(response)),
+            "training_is_answer": training is not None
+            and training.percentage is not None
+            and response.answer_number == _as_decimal(training.percentage),
             **(extra or {}),
         }
     )
     return render(request, template, context, status=status)
+
+
+def _as_decimal(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _training_for(response):
+    """The training register's live figure for an item that asks for a percentage (3.2.1)."""
+    if response.item.app_hint != "percentage":
+        return None
+    from .checks import training_summary_for
+
+    on = max(response.assessment.deadline, timezone.localdate())
+    return training_summary_for(response.assessment.organisation, on)
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def use_training(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Put the training register's percentage into the item's answer."""
+    response = get_object_or_404(
+        request.organisation.responses.select_related("assessment", "item"), pk=pk
+    )
+    summary = _training_for(response)
+    if summary is None or summary.percentage is None:
+        messages.error(request, "The training register has nobody in scope yet.")
+    else:
+        try:
+            services.response_update(
+                response=response,
+                data={"answer_number": _as_decimal(summary.percentage)},
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(
+                request, f"{summary.percentage}% from the training register is now the answer."
+            )
+    return redirect("assessments:item", org=org, pk=pk)
 
 
 def _save(request: HttpRequest, response) -> HttpResponse:

@@ -36,6 +36,7 @@ CASES = [
     Case("assessments:item", READ, kwargs=_item),
     Case("assessments:item", EDIT, method="post", kwargs=_item, data=_answer),
     Case("assessments:comment", EDIT, method="post", kwargs=_item, data={"text": "Checked"}),
+    Case("assessments:use_training", EDIT, method="post", kwargs=_item),
     Case("assessments:warnings", READ),
     Case("assessments:plan", READ),
     Case(
