@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
@@ -43,7 +44,9 @@ def _assessment_or_404(request: HttpRequest):
 
 def _file_response(content: bytes | str, name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Names come from organisation names: non-ASCII is sent as RFC 6266 filename*.
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

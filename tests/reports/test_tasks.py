@@ -177,3 +177,15 @@ def test_approving_makes_the_approved_report_at_once(organisation, member):
     approval = services.assessment_approve(assessment=assessment, by=sap_user)
     report = Report.objects.get(approval=approval)
     assert report.kind == ReportKind.ASSESSMENT_PDF and report.status == ReportStatus.QUEUED
+
+
+def test_exports_download_as_attachments_that_browsers_do_not_sniff(client_as, organisation):
+    from tests.assessments.factories import assessment_for, catalogue_with
+
+    organisation.name = "Ty Gwyn – Cartref Gofal “Llŷn”"
+    organisation.save()
+    assessment_for(organisation, catalogue_with([{"ref": "1.1.1"}]))
+    response = client_as(Role.VIEWER).get(reverse("reports:export_csv", args=[organisation.slug]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["X-Content-Type-Options"] == "nosniff"
