@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from .models import ROLE_HELP, Organisation, Role, normalise_ods_code, ods_code_warning
 
@@ -82,7 +83,11 @@ class OrganisationForm(OdsCodeMixin, forms.ModelForm):
             "cyber_essentials_plus_expires_on": _DATE,
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    # Who approves, who leads, and which head office sees this site: admins decide these,
+    # never an outside consultant (who could otherwise approve their own work).
+    ADMIN_ONLY = ("ig_lead", "senior_accountable_person", "parent", "require_mfa")
+
+    def __init__(self, *args, user=None, can_manage: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         org = self.instance
         members = User.objects.filter(memberships__organisation=org).order_by("full_name", "email")
@@ -94,15 +99,24 @@ class OrganisationForm(OdsCodeMixin, forms.ModelForm):
                 self.fields[name].help_text
                 or "Choose from your members; invite them first if needed."
             )
-        # A head office is another organisation the editor belongs to.
+        # A head office is another organisation the editor is an admin of.
         parents = Organisation.objects.exclude(pk=org.pk).filter(parent__isnull=True)
         if user is not None:
-            parents = parents.filter(memberships__user=user)
+            parents = parents.filter(memberships__user=user, memberships__role=Role.ADMIN)
+            # The current head office stays a valid choice (e.g. for a consultant, who sees
+            # the field but cannot change it).
+            parents = Organisation.objects.filter(
+                Q(pk__in=parents.values("pk")) | Q(pk=org.parent_id)
+            ).distinct()
         self.fields["parent"].queryset = parents
         self.fields[
             "parent"
         ].empty_label = "None: this organisation is independent or is the head office"
         self.fields["staff_headcount"].widget.attrs.update({"min": 0, "max": 100000})
+        if not can_manage:
+            for name in self.ADMIN_ONLY:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Only an admin of this organisation can change this."
 
     def clean_staff_headcount(self):
         value = self.cleaned_data.get("staff_headcount")

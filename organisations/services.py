@@ -182,7 +182,27 @@ def membership_remove(*, membership: Membership, by, request=None) -> None:
         changes={"user": membership.user.email, "role": membership.role},
         request=request,
     )
+    _release_key_roles(membership)
     membership.delete()
+
+
+def _release_key_roles(membership: Membership) -> None:
+    """Someone who leaves stops being a named key person and stops owning items, so no
+    reminder or approval request about this organisation reaches them any more."""
+    from assessments.models import ImprovementAction, Response
+    from evidence.models import Document
+
+    organisation, user_id = membership.organisation, membership.user_id
+    cleared = []
+    for field in ("ig_lead", "senior_accountable_person"):
+        if getattr(organisation, f"{field}_id") == user_id:
+            setattr(organisation, field, None)
+            cleared.append(field)
+    if cleared:
+        organisation.save(update_fields=[*cleared, "updated_at"])
+    with scopes_disabled():
+        for model in (Document, ImprovementAction, Response):
+            model.objects.filter(organisation=organisation, owner_id=user_id).update(owner=None)
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -195,6 +215,10 @@ def invitation_create(
 ) -> Invitation:
     """Invite someone by email; a newer invitation to the same address replaces the old one."""
     email = email.strip().lower()
+    inviter = Membership.objects.filter(organisation=organisation, user=by).first()
+    if inviter is not None and not inviter.can_manage and role == Role.ADMIN:
+        # A consultant may bring people in, but only an admin can make another admin.
+        raise ValidationError({"role": "Only an admin of this organisation can invite an admin."})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
     now = timezone.now()

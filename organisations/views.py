@@ -81,7 +81,12 @@ def getting_started_steps(organisation) -> list:
 @require_role(Role.CONSULTANT)
 def organisation_settings(request: HttpRequest, org: str) -> HttpResponse:
     organisation = request.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        user=request.user,
+        can_manage=request.membership.can_manage,
+    )
     before = services.snapshot(organisation, form.Meta.fields)
     if request.method == "POST" and form.is_valid():
         services.organisation_update(
