@@ -491,6 +491,15 @@ def assessment_new_revision(*, assessment: Assessment, by, request=None) -> Asse
 
 
 @transaction.atomic
+def _published_rank(outcome: str) -> int:
+    from .outcome import level_rank
+
+    try:
+        return level_rank(outcome)
+    except ValueError:  # "not met" and the like rank below everything
+        return -1
+
+
 def publication_record(
     *, assessment: Assessment, published_on: dt.date, outcome: str, by, request=None
 ) -> Approval:
@@ -514,6 +523,17 @@ def publication_record(
         .exclude(pk=approval.pk)
         .exists()
     )
+    from .outcome import level_rank
+
+    if outcome in PublishedOutcome.values and _published_rank(outcome) > level_rank(
+        approval.outcome_level
+    ):
+        raise ValidationError(
+            {
+                "outcome": "That is higher than the outcome that was approved. Record what "
+                "the toolkit shows; if it differs, start a new revision and have it approved."
+            }
+        )
     if outcome == PublishedOutcome.APPROACHING and earlier:
         raise ValidationError(
             {

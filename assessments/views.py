@@ -37,7 +37,7 @@ def _members(organisation) -> list:
 def _current(organisation, year: str | None = None):
     """The assessment shown: the one for `year`, else the latest."""
     qs = organisation.assessments.select_related("catalogue", "organisation")
-    if year and year.isdigit():
+    if year and year.isascii() and year.isdigit():
         return qs.filter(dspt_year=int(year)).first()
     return qs.order_by("-dspt_year").first()
 
@@ -87,7 +87,7 @@ def _matches(r, f: dict, warnings: dict, user) -> bool:
         return False
     if f["owner"] == "none" and r.owner_id is not None:
         return False
-    if f["owner"].isdigit() and r.owner_id != int(f["owner"]):
+    if f["owner"].isascii() and f["owner"].isdigit() and r.owner_id != int(f["owner"]):
         return False
     return not (f["warnings"] and r.pk not in warnings)
 

@@ -180,8 +180,15 @@ def version_add(
 
 
 @transaction.atomic
+def _refuse_if_locked(response) -> None:
+    """An approved (or waiting) assessment's evidence stays as it was approved."""
+    if response.assessment.is_locked:
+        raise ValidationError(response.assessment.locked_message())
+
+
 def document_link(*, document: Document, response, by, request=None) -> DocumentLink:
     """Make `document` back `response` (doing it twice changes nothing)."""
+    _refuse_if_locked(response)
     if document.organisation_id != response.organisation_id:
         raise ValidationError("That document belongs to another organisation.")
     link, created = DocumentLink.objects.get_or_create(
@@ -203,6 +210,7 @@ def document_link(*, document: Document, response, by, request=None) -> Document
 
 @transaction.atomic
 def document_unlink(*, document: Document, response, by, request=None) -> None:
+    _refuse_if_locked(response)
     deleted, _ = DocumentLink.objects.filter(document=document, response=response).delete()
     if deleted:
         activity_record(

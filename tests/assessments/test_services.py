@@ -288,3 +288,41 @@ def test_approval_page_shows_the_senior_accountable_person_their_buttons(
 def test_viewer_cannot_submit(client_as, ready):
     assessment, editor, sap = ready
     assert client_as(Role.VIEWER).post(_url("submit", assessment.organisation)).status_code == 403
+
+
+def test_the_published_outcome_cannot_be_higher_than_what_was_approved(
+    ready, django_capture_on_commit_callbacks
+):
+    assessment, editor, sap = ready  # approved at Standards Met (no Cyber Essentials Plus)
+    _submit(assessment, editor, django_capture_on_commit_callbacks)
+    services.assessment_approve(assessment=assessment, by=sap)
+    with pytest.raises(ValidationError, match="higher than the outcome that was approved"):
+        services.publication_record(
+            assessment=assessment,
+            published_on=timezone.localdate(),
+            outcome="standards_exceeded",
+            by=editor,
+        )
+
+
+def test_documents_cannot_be_linked_or_unlinked_once_approved(
+    ready, django_capture_on_commit_callbacks
+):
+    from evidence.services import document_link, document_unlink
+
+    assessment, editor, sap = ready
+    doc = Document.objects.create(organisation=assessment.organisation, title="DP policy")
+    response = assessment.responses.select_related("assessment", "item").first()
+    document_link(document=doc, response=response, by=editor)
+    _submit(assessment, editor, django_capture_on_commit_callbacks)
+    services.assessment_approve(assessment=assessment, by=sap)
+    response.assessment.refresh_from_db()
+    with pytest.raises(ValidationError):
+        document_unlink(document=doc, response=response, by=editor)
+    with pytest.raises(ValidationError):
+        document_link(
+            document=Document.objects.create(organisation=assessment.organisation, title="X"),
+            response=response,
+            by=editor,
+        )
+    assert DocumentLink.objects.filter(response=response).count() == 1

@@ -265,3 +265,10 @@ def test_a_review_date_is_saved_and_shown_back_in_the_date_field(client_as, orga
     assert r.answer_date.isoformat() == "2026-03-01" and r.answer_confirmed is True
     page = client.get(url("item", organisation, pk=r.pk)).content.decode()
     assert 'value="2026-03-01"' in page
+
+
+def test_non_ascii_digits_in_filters_are_ignored_not_a_server_error(client_as, organisation):
+    assessment_for(organisation, catalogue_with([{"ref": "1.1.1"}]))
+    client = client_as(Role.VIEWER)
+    assert client.get(url("index", organisation), {"year": "²", "owner": "²"}).status_code == 200
+    assert client.get(url("warnings", organisation), {"owner": "²"}).status_code == 200
