@@ -37,10 +37,11 @@ DEFAULT_REVIEW_INTERVAL_YEARS = 1
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day `years` later (28 February for 29 February in a non-leap year)."""
+    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)  # absurd dates stay in range
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)
 
 
 def default_next_review(kind: str, last_reviewed_on: dt.date | None) -> dt.date | None:
@@ -232,8 +233,7 @@ class StaffMember(models.Model):
         "has access to personal data",
         default=True,
         help_text=(
-            "Untick only for people who never see care records, staff files or other "
-            "personal data."
+            "Untick only for people who never see care records, staff files or other personal data."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)

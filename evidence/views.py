@@ -248,7 +248,7 @@ def document_link(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """Link this document to an item (response) of the current assessment."""
     document = _document(request, pk)
     response_pk = request.POST.get("response", "")
-    if not response_pk.isdigit():
+    if not (response_pk.isascii() and response_pk.isdigit()):
         messages.error(request, "Choose an item to link this document to.")
         return redirect("evidence:document", org, pk)
     response = _response(request, int(response_pk))
@@ -310,7 +310,7 @@ def response_link(request: HttpRequest, org: str, response_pk: int) -> HttpRespo
     document_pk = request.POST.get("document", "")
     document = (
         Document.objects.filter(organisation=request.organisation, pk=int(document_pk)).first()
-        if document_pk.isdigit()
+        if document_pk.isascii() and document_pk.isdigit()
         else None
     )
     if document is None:

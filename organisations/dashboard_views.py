@@ -39,7 +39,7 @@ def _url_or_empty(name: str) -> str:
 
 
 def _selected_ids(request: HttpRequest) -> list[int]:
-    return [int(v) for v in request.POST.getlist("org") if v.isdigit()]
+    return [int(v) for v in request.POST.getlist("org") if v.isascii() and v.isdigit()]
 
 
 # (sort key, heading, numeric?) for the portfolio table.

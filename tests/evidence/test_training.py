@@ -227,3 +227,24 @@ def test_a_file_that_is_not_csv_gets_a_clear_message(organisation, client_as):
     assert "This is not a CSV file" in page
     page = _post_csv(client, organisation, "email,phone\nx@y.z,1\n").content.decode()
     assert "at least a &#x27;name&#x27; column" in page
+
+
+def test_an_absurd_date_is_not_a_server_error(client_as, organisation):
+    from django.urls import reverse
+
+    client = client_as("viewer")
+    response = client.get(
+        reverse("evidence:training", args=[organisation.slug]), {"on": "0001-01-01"}
+    )
+    assert response.status_code in (200, 400)
+
+
+def test_a_far_future_review_date_is_not_a_server_error(client_as, organisation):
+    from django.urls import reverse
+
+    client = client_as("editor")
+    response = client.post(
+        reverse("evidence:document_create", args=[organisation.slug]),
+        {"title": "DP policy", "kind": "policy", "last_reviewed_on": "9999-12-31"},
+    )
+    assert response.status_code in (200, 302, 400)
