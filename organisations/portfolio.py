@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from assessments.outcome import outcomes_for
+from dspt_portal.spreadsheet_text import plain_cell
 
 from . import dashboards
 from .models import ActivityLog, Membership, Organisation, Role
@@ -269,12 +270,6 @@ CSV_HEADER = [
 ]
 
 
-def _csv_safe(value) -> str:
-    """Stop spreadsheet formula injection from names typed by users."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def portfolio_csv(rows: list[PortfolioRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -282,8 +277,8 @@ def portfolio_csv(rows: list[PortfolioRow]) -> str:
     for r in rows:
         writer.writerow(
             [
-                _csv_safe(r.organisation.name),
-                _csv_safe(r.organisation.ods_code),
+                plain_cell(r.organisation.name),
+                plain_cell(r.organisation.ods_code),
                 r.outcome_label,
                 r.percent_done,
                 r.expected_percent,

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from dspt_portal.spreadsheet_text import plain_cell
+
 PRINT_CSS = "reports/print.css"
 UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -196,9 +198,11 @@ def evidence_pack_zip(data: dict, open_file: Callable[[int], bytes]) -> bytes:
             for item in standard["items"]:
                 for doc in item["documents"]:
                     writer.writerow(
-                        [item["ref"], item["summary"], doc["title"],
-                         doc["version"] or "", doc["file_name"], doc["effective_on"],
-                         doc["next_review_due"], doc["location"]]
+                        [plain_cell(v) for v in (
+                            item["ref"], item["summary"], doc["title"], doc["version"] or "",
+                            doc["file_name"], doc["effective_on"], doc["next_review_due"],
+                            doc["location"],
+                        )]
                     )  # fmt: skip
                     if doc["version_id"]:
                         info = zipfile.ZipInfo(doc["file_name"], date_time=stamp)

@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
+from dspt_portal.spreadsheet_text import plain_cell
 
 from .content import LEVEL_SHORT
 
@@ -40,6 +41,9 @@ HEADERS = [
 ]
 WIDTHS = [9, 22, 60, 20, 22, 45, 40, 14, 35, 18, 35]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+# A checklist has one row per evidence item (under 100 today); leave room, refuse floods.
+MAX_IMPORT_ROWS = 2_000
+MAX_IMPORT_UNPACKED = 20 * 1024 * 1024
 YES = {"yes", "y", "true", "1", "yes, confirmed", "confirmed", "ticked"}
 NO = {"no", "n", "false", "0"}
 STATUS_BY_TEXT = {
@@ -123,6 +127,7 @@ def checklist_xlsx(assessment: Assessment) -> bytes:
         "You will see every change before anything is saved.",
     ]:
         notes.append([line])
+        notes.cell(row=notes.max_row, column=1).data_type = "s"  # never a formula
     notes.column_dimensions["A"].width = 110
     workbook.properties.identifier = _identifier(assessment)
     out = io.BytesIO()
@@ -135,13 +140,10 @@ def _identifier(assessment: Assessment) -> str:
 
 
 def _csv_safe(value: Any) -> str:
-    """Plain text for CSV; a leading = + - @ is quoted so spreadsheets do not run it."""
-    if value is None:
-        return ""
+    """Plain text for CSV: dates as dd/mm/yyyy, nothing a spreadsheet would run."""
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return plain_cell(value)
 
 
 def checklist_csv(assessment: Assessment) -> str:
@@ -312,6 +314,7 @@ def _rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     if getattr(file, "size", 0) > MAX_IMPORT_BYTES:
         raise RowError("This file is larger than 2 MB. Export the checklist again and use that.")
     try:
+        _refuse_zip_bomb(file)
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
         raise RowError(
@@ -323,7 +326,27 @@ def _rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     headers = [_text(h).strip() for h in next(rows, [])]
     if "Item ID" not in headers:
         raise RowError("The first row must hold the column names, starting with “Item ID”.")
-    return headers, [(n, list(r)) for n, r in enumerate(rows, start=2)]
+    found = []
+    for n, row in enumerate(rows, start=2):
+        if n - 1 > MAX_IMPORT_ROWS:
+            raise RowError(
+                f"This file has more than {MAX_IMPORT_ROWS:,} rows. The checklist has one row "
+                "per evidence item: export it again from this page and use that."
+            )
+        found.append((n, list(row)))
+    return headers, found
+
+
+def _refuse_zip_bomb(file) -> None:
+    """An .xlsx is a zip: refuse one that would unpack to far more than a checklist."""
+    with zipfile.ZipFile(file) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    file.seek(0)
+    if unpacked > MAX_IMPORT_UNPACKED:
+        raise RowError(
+            "This file unpacks to far more than a checklist can hold. Export the checklist "
+            "again from this page and use that file."
+        )
 
 
 def checklist_read(assessment: Assessment, file) -> ImportPreview:
