@@ -4,6 +4,9 @@ from django.urls import include, path
 from . import views
 
 admin.site.site_header = "DSPT Portal administration"
+# The admin is the platform team's support tool: superusers only (STYLE §3.6). Staff who
+# are not superusers see the platform overview, not tenant data.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 admin.site.site_title = "DSPT Portal admin"
 
 urlpatterns = [

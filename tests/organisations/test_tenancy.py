@@ -86,3 +86,13 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_staff_who_are_not_superusers_cannot_open_the_admin(client):
+    from tests.factories import give_totp
+
+    staff = UserFactory(is_staff=True, is_superuser=False)
+    give_totp(staff)
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 302  # to the admin login
+    assert client.get("/platform/").status_code == 200
