@@ -150,6 +150,28 @@ def _week(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _due_or_overdue(
+    day: dt.date, obj, *, prefix: str, due: dt.date, kind: str, titles: tuple[str, str], url: str
+) -> Due | None:
+    """A reminder for something due soon (once), or overdue (once a week until it is done)."""
+    recipient = obj.owner_id or obj.organisation.ig_lead_id
+    if recipient is None:
+        return None
+    overdue = due < day
+    key = f"{prefix}:{obj.pk}:" + (f"overdue:{due}:{_week(day)}" if overdue else f"due:{due}")
+    return Due(
+        recipient_id=recipient,
+        organisation_id=obj.organisation_id,
+        kind=kind,
+        key=key,
+        title=titles[overdue].replace("{due}", f"{due:%-d %B %Y}"),
+        detail=obj.organisation.name,
+        url=url,
+        due_on=due,
+        sort_key=(due - day).days,
+    )
+
+
 def document_reviews(day: dt.date, org_ids: list[int]) -> list[Due]:
     from evidence.models import Document
 
@@ -158,39 +180,27 @@ def document_reviews(day: dt.date, org_ids: list[int]) -> list[Due]:
         next_review_due__isnull=False,
         next_review_due__lte=day + dt.timedelta(days=DOCUMENT_DUE_WITHIN),
     ).select_related("organisation")
-    dues = []
-    for doc in documents:
-        recipient = doc.owner_id or doc.organisation.ig_lead_id
-        if recipient is None:
-            continue
-        overdue = doc.next_review_due < day
-        if overdue:
-            key = f"doc:{doc.pk}:overdue:{doc.next_review_due}:{_week(day)}"
-            title = f"“{doc.title}” review overdue since {doc.next_review_due:%-d %B %Y}"
-        else:
-            key = f"doc:{doc.pk}:due:{doc.next_review_due}"
-            title = f"“{doc.title}” due for review on {doc.next_review_due:%-d %B %Y}"
-        dues.append(
-            Due(
-                recipient_id=recipient,
-                organisation_id=doc.organisation_id,
-                kind=Kind.DOCUMENT_REVIEW,
-                key=key,
-                title=title,
-                detail=doc.organisation.name,
-                url=_url("evidence:document", org=doc.organisation.slug, pk=doc.pk),
-                due_on=doc.next_review_due,
-                sort_key=(doc.next_review_due - day).days,
-            )
+    dues = (
+        _due_or_overdue(
+            day,
+            doc,
+            prefix="doc",
+            due=doc.next_review_due,
+            kind=Kind.DOCUMENT_REVIEW,
+            titles=(
+                f"“{doc.title}” due for review on {{due}}",
+                f"“{doc.title}” review overdue since {{due}}",
+            ),
+            url=_url("evidence:document", org=doc.organisation.slug, pk=doc.pk),
         )
-    return dues
+        for doc in documents
+    )
+    return [d for d in dues if d is not None]
 
 
 def action_deadlines(day: dt.date, org_ids: list[int]) -> list[Due]:
-    try:
-        from assessments.models import ImprovementAction
-    except ImportError:
-        return []
+    from assessments.models import ImprovementAction
+
     actions = (
         ImprovementAction.objects.open()
         .filter(
@@ -198,33 +208,21 @@ def action_deadlines(day: dt.date, org_ids: list[int]) -> list[Due]:
             target_date__isnull=False,
             target_date__lte=day + dt.timedelta(days=ACTION_DUE_WITHIN),
         )
-        .select_related("organisation", "assessment")
+        .select_related("organisation")
     )
-    dues = []
-    for action in actions:
-        recipient = action.owner_id or action.organisation.ig_lead_id
-        if recipient is None:
-            continue
-        if action.target_date < day:
-            key = f"action:{action.pk}:overdue:{action.target_date}:{_week(day)}"
-            title = f"Overdue since {action.target_date:%-d %B %Y}: {action.title}"
-        else:
-            key = f"action:{action.pk}:due:{action.target_date}"
-            title = f"Due {action.target_date:%-d %B %Y}: {action.title}"
-        dues.append(
-            Due(
-                recipient_id=recipient,
-                organisation_id=action.organisation_id,
-                kind=Kind.ACTION_DUE,
-                key=key,
-                title=title,
-                detail=action.organisation.name,
-                url=_url("assessments:plan", org=action.organisation.slug),
-                due_on=action.target_date,
-                sort_key=(action.target_date - day).days,
-            )
+    dues = (
+        _due_or_overdue(
+            day,
+            action,
+            prefix="action",
+            due=action.target_date,
+            kind=Kind.ACTION_DUE,
+            titles=(f"Due {{due}}: {action.title}", f"Overdue since {{due}}: {action.title}"),
+            url=_url("assessments:plan", org=action.organisation.slug),
         )
-    return dues
+        for action in actions
+    )
+    return [d for d in dues if d is not None]
 
 
 def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:

@@ -337,3 +337,9 @@ def test_a_finished_action_is_not_chased(home, assessment):
         status=ActionStatus.DONE,
     )
     assert [m for m in sweep("2026-02-21") if "improvement action" in m.subject] == []
+
+
+def test_braces_in_a_title_do_not_break_the_sweep(home):
+    _doc(home, home.ig_lead, "2026-03-10", title="Policy {draft} v2")
+    (message,) = sweep("2026-03-01")
+    assert "Policy {draft} v2" in message.body
