@@ -62,6 +62,8 @@ class ResponseForm(forms.Form):
         choices=ResponseStatus.choices,
         help_text="For your team's tracking. Only the answer counts toward the outcome.",
     )
+    # The version of the answer this form was made from (see Response.version).
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, response: Response, members: list, **kwargs):
         self.response = response
@@ -87,11 +89,12 @@ class ResponseForm(forms.Form):
             "na_reason": r.na_reason,
             "owner": str(r.owner_id or ""),
             "status": r.status,
+            "version": r.version,
         }
 
     def _shape_for_item(self) -> None:
         kind, hint, f = self.item.answer_type, self.item.app_hint, self.fields
-        keep = {"narrative", "owner", "status"}
+        keep = {"narrative", "owner", "status", "version"}
         if kind == AnswerType.CONFIRMATION:
             keep.add("answer_confirmed")
         elif kind == AnswerType.TEXT:
@@ -122,6 +125,37 @@ class ResponseForm(forms.Form):
             if name not in keep:
                 del f[name]
 
+    def with_conflict(self, current: Response, changed_by: str) -> "ResponseForm":
+        """The same typed answer, now made from `current` (saved meanwhile by someone else),
+        with both versions side by side so the person can merge them and save again."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        form = ResponseForm(data, response=self.response, members=list(self.members.values()))
+        form.is_valid()
+        theirs = self._initial(current)
+        rows = []
+        for name, field in form.fields.items():
+            if name == "version":
+                continue
+            mine = form[name].value()
+            mine = "" if mine is None else mine
+            if str(theirs[name] or "") != str(mine):
+                rows.append(
+                    {
+                        "label": field.label,
+                        "theirs": _shown(field, theirs[name]),
+                        "yours": _shown(field, mine),
+                    }
+                )
+        form.conflict = {"by": changed_by, "at": current.updated_at, "rows": rows}
+        form.add_error(
+            None,
+            f"Not saved: {changed_by} saved this answer after you opened it. Their version "
+            "and yours are shown below. What you typed is still in the form: copy in what "
+            "you need from theirs, then save again.",
+        )
+        return form
+
     def clean_owner(self):
         value = self.cleaned_data.get("owner")
         return self.members.get(value) if value else None
@@ -147,6 +181,16 @@ class ResponseForm(forms.Form):
                 "na_reason", "Say why this does not apply (the toolkit expects a reason)."
             )
         return data
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A form value as a person reads it (choice labels, Yes/No for ticks)."""
+    if isinstance(field, forms.BooleanField):
+        return "Yes" if value in (True, "on", "True", "true") else "No"
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices}
+        return labels.get(str(value or ""), str(value or ""))
+    return "" if value is None else str(value)
 
 
 class CommentForm(forms.Form):

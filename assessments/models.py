@@ -246,6 +246,10 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up by one with every saved change. A form carries the version it was made from,
+    # so a save made from an out-of-date page is refused instead of overwriting (optimistic
+    # locking): see `services.response_update`.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
 

@@ -230,13 +230,39 @@ def _refuse_if_locked(assessment: Assessment) -> None:
         raise ValidationError(assessment.locked_message())
 
 
+class AnswerChanged(Exception):
+    """The answer was saved by someone else after the form was opened.
+
+    `current` is the answer as it is stored now; nothing was written.
+    """
+
+    def __init__(self, current: Response):
+        super().__init__("This answer was changed by someone else while you were editing it.")
+        self.current = current
+
+
 @transaction.atomic
-def response_update(*, response: Response, data: dict[str, Any], by, request=None) -> Response:
+def response_update(
+    *,
+    response: Response,
+    data: dict[str, Any],
+    by,
+    expected_version: int | None = None,
+    request=None,
+) -> Response:
     """Save a response's answer, narrative, owner and status (validated by the form).
 
+    With `expected_version` (the version the form was made from) the save goes through only
+    if nobody has saved since; otherwise `AnswerChanged` is raised and nothing is written.
     Saving counts as checking a carried-forward answer, so `review_needed` is cleared.
     """
     _refuse_if_locked(response.assessment)
+    # Work from the stored row, locked until commit, never from what the caller loaded.
+    current = Response.objects.select_for_update().get(pk=response.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise AnswerChanged(current)
+    for name in [*ANSWER_FIELDS, "status", "owner_id", "review_needed", "version"]:
+        setattr(response, name, getattr(current, name))
     before = snapshot(response, RESPONSE_FIELDS)
     for name, value in data.items():
         if name in RESPONSE_FIELDS:
@@ -253,6 +279,14 @@ def response_update(*, response: Response, data: dict[str, Any], by, request=Non
         response.status = ResponseStatus.IN_PROGRESS
         diff.setdefault("status", [ResponseStatus.NOT_STARTED, ResponseStatus.IN_PROGRESS])
     response.updated_by = by
+    # The conditional UPDATE is the real guard: it matches no row if another save got in
+    # first, even on a database where SELECT ... FOR UPDATE does not block (SQLite).
+    claimed = Response.objects.filter(pk=response.pk, version=current.version).update(
+        version=current.version + 1
+    )
+    if not claimed:
+        raise AnswerChanged(Response.objects.get(pk=response.pk))
+    response.version = current.version + 1
     response.save()
     activity_record(
         organisation=response.organisation,

@@ -310,10 +310,19 @@ def _save(request: HttpRequest, response) -> HttpResponse:
     if assessment.is_locked:
         form.add_error(None, assessment.locked_message())
     elif form.is_valid():
-        services.response_update(
-            response=response, data=form.cleaned_data, by=request.user, request=request
-        )
-        saved = True
+        try:
+            services.response_update(
+                response=response,
+                data=form.cleaned_data,
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                request=request,
+            )
+            saved = True
+        except services.AnswerChanged as stale:
+            who = stale.current.updated_by
+            name = (who.full_name or who.email) if who else "Someone else"
+            form = form.with_conflict(stale.current, name)
     if not request.htmx:
         if saved:
             messages.success(request, f"{response.item.ref} saved.")
@@ -321,7 +330,8 @@ def _save(request: HttpRequest, response) -> HttpResponse:
                 "assessments:item", kwargs={"org": request.organisation.slug, "pk": response.pk}
             )
             return redirect(_safe_next(request, fallback))
-        return _render_item(request, response, form=form, status=400)
+        status = 409 if getattr(form, "conflict", None) else 400
+        return _render_item(request, response, form=form, status=status)
     if from_checklist:
         context = _checklist(request, assessment)
         row = next(
