@@ -420,6 +420,11 @@ class ImprovementAction(models.Model):
     )
     completion_note = models.TextField("what was done", blank=True, max_length=2000)
     completed_on = models.DateField(null=True, blank=True)
+    # The item "Suggest actions" made this action for; the constraint below means two
+    # clicks at once cannot give an item two open suggested actions.
+    suggested_for = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -433,6 +438,13 @@ class ImprovementAction(models.Model):
 
     class Meta:
         ordering = ["target_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggested_for"],
+                condition=models.Q(suggested_for__isnull=False) & ~models.Q(status="done"),
+                name="one_open_suggested_action_per_item",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

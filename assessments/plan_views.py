@@ -1,7 +1,7 @@
 """The improvement plan pages: list and add, edit, delete, suggest."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,15 +68,19 @@ def action_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     before = plans.action_snapshot(action)
     form = ImprovementActionForm(request.POST or None, instance=action, assessment=assessment)
     if request.method == "POST" and form.is_valid():
-        plans.action_update(
-            action=form.save(commit=False),
-            before=before,
-            responses=form.cleaned_data["responses"],
-            by=request.user,
-            request=request,
-        )
-        messages.success(request, "Action saved.")
-        return redirect("assessments:plan", org=org)
+        try:
+            plans.action_update(
+                action=form.save(commit=False),
+                before=before,
+                responses=form.cleaned_data["responses"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as e:
+            form.add_error("status", e)
+        else:
+            messages.success(request, "Action saved.")
+            return redirect("assessments:plan", org=org)
     return render(
         request,
         "assessments/action_form.html",

@@ -3,7 +3,8 @@
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from organisations.services import activity_record, changes_between, snapshot
@@ -57,7 +58,14 @@ def action_create(*, assessment: Assessment, data: dict[str, Any], responses, by
 @transaction.atomic
 def action_update(*, action: ImprovementAction, before: dict, responses, by, request=None):
     _completion(action)
-    action.save()
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError:
+        # Reopening a finished suggested action while a newer one is open for its item.
+        raise ValidationError(
+            "Another open action was suggested for this item since. Update that one instead."
+        ) from None
     old_refs = sorted(action.items.values_list("response__item__ref", flat=True))
     refs = _set_items(action, responses)
     diff = changes_between(before, action, TRACKED)
@@ -106,7 +114,12 @@ def action_snapshot(action: ImprovementAction) -> dict:
 
 @transaction.atomic
 def actions_suggest(*, assessment: Assessment, by, request=None) -> list[ImprovementAction]:
-    """One action per unmet mandatory item that no open action covers yet."""
+    """One action per unmet mandatory item that no open action covers yet.
+
+    Two clicks at once wait for each other on the assessment row, so the second finds the
+    first one's actions; the unique constraint on `suggested_for` backs that up.
+    """
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     unmet = [
         r
         for r in assessment.responses.select_related("item", "owner").prefetch_related(
@@ -128,17 +141,21 @@ def actions_suggest(*, assessment: Assessment, by, request=None) -> list[Improve
     for r in unmet:
         if r.pk in covered:
             continue
-        created.append(
-            action_create(
-                assessment=assessment,
-                data={
-                    "title": f"Meet {r.item.ref}: {r.item.summary}"[:300],
-                    "owner": r.owner or owner,
-                    "target_date": target,
-                },
-                responses=[r],
-                by=by,
-                request=request,
-            )
-        )
+        try:
+            with transaction.atomic():
+                action = action_create(
+                    assessment=assessment,
+                    data={
+                        "title": f"Meet {r.item.ref}: {r.item.summary}"[:300],
+                        "owner": r.owner or owner,
+                        "target_date": target,
+                        "suggested_for": r,
+                    },
+                    responses=[r],
+                    by=by,
+                    request=request,
+                )
+        except IntegrityError:  # made by a click that got in first
+            continue
+        created.append(action)
     return created
