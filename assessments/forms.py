@@ -125,34 +125,50 @@ class ResponseForm(forms.Form):
             if name not in keep:
                 del f[name]
 
-    def with_conflict(self, current: Response, changed_by: str) -> "ResponseForm":
-        """The same typed answer, now made from `current` (saved meanwhile by someone else),
-        with both versions side by side so the person can merge them and save again."""
+    def with_conflict(self, current: Response, changed_by: str, base=None) -> "ResponseForm":
+        """The typed answer, now made from `current` (saved meanwhile by someone else).
+
+        `base` is the answer the form was made from (a history record). Fields this person
+        left alone take the other person's saved value; fields both changed are shown side
+        by side to merge by hand. Without `base`, every difference is shown.
+        """
+        theirs = self._initial(current)
+        start = self._initial(base) if base is not None else None
         data = self.data.copy()
         data[self.add_prefix("version")] = str(current.version)
-        form = ResponseForm(data, response=self.response, members=list(self.members.values()))
-        form.is_valid()
-        theirs = self._initial(current)
-        rows = []
-        for name, field in form.fields.items():
+        rows, taken = [], []
+        for name, field in self.fields.items():
             if name == "version":
                 continue
-            mine = form[name].value()
-            mine = "" if mine is None else mine
-            if str(theirs[name] or "") != str(mine):
-                rows.append(
-                    {
-                        "label": field.label,
-                        "theirs": _shown(field, theirs[name]),
-                        "yours": _shown(field, mine),
-                    }
-                )
-        form.conflict = {"by": changed_by, "at": current.updated_at, "rows": rows}
+            mine = self[name].value()
+            if str(theirs[name] or "") == str(mine or ""):
+                continue
+            if start is not None and str(start[name] or "") == str(theirs[name] or ""):
+                continue  # only this person changed it: keep what they typed
+            if start is not None and str(start[name] or "") == str(mine or ""):
+                _put(data, self.add_prefix(name), field, theirs[name])  # only they changed it
+                taken.append(field.label)
+                continue
+            rows.append(
+                {
+                    "label": field.label,
+                    "theirs": _shown(field, theirs[name]),
+                    "yours": _shown(field, mine),
+                }
+            )
+        form = ResponseForm(data, response=self.response, members=list(self.members.values()))
+        form.is_valid()
+        form.conflict = {"by": changed_by, "at": current.updated_at, "rows": rows, "taken": taken}
         form.add_error(
             None,
-            f"Not saved: {changed_by} saved this answer after you opened it. Their version "
-            "and yours are shown below. What you typed is still in the form: copy in what "
-            "you need from theirs, then save again.",
+            f"Not saved: {changed_by} saved this answer after you opened it. "
+            + (
+                "Where you both changed something, their version and yours are shown below. "
+                "What you typed is still in the form: copy in what you need from theirs, "
+                "then save again."
+                if rows
+                else "Their changes are now in the form with yours. Check it, then save again."
+            ),
         )
         return form
 
@@ -181,6 +197,17 @@ class ResponseForm(forms.Form):
                 "na_reason", "Say why this does not apply (the toolkit expects a reason)."
             )
         return data
+
+
+def _put(data, key: str, field: forms.Field, value) -> None:
+    """Set a bound form's raw value as the browser would send it."""
+    if isinstance(field, forms.BooleanField):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    else:
+        data[key] = "" if value is None else str(value)
 
 
 def _shown(field: forms.Field, value) -> str:

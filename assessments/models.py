@@ -9,6 +9,7 @@ one EvidenceItem). Both carry `organisation` and a django-scopes manager.
 from django.conf import settings
 from django.db import models
 from django_scopes import ScopedManager
+from simple_history.models import HistoricalRecords
 
 
 class Level(models.TextChoices):
@@ -252,6 +253,10 @@ class Response(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
+    # Every saved change, with who and when (django-simple-history). The history rows copy
+    # `organisation`, so they are read by organisation like the responses themselves.
+    # Kept when a response is deleted (a checklist change), erased with the organisation.
+    history = HistoricalRecords(excluded_fields=["updated_at", "review_needed", "carried_from"])
 
     class Meta:
         ordering = ["item__sort_key"]

@@ -42,6 +42,14 @@ RESPONSE_FIELDS = [*ANSWER_FIELDS, "status", "owner"]
 # ---------------------------------------------------------------- starting a year
 
 
+def _create_responses(responses) -> list[Response]:
+    """Bulk-create empty responses, each with its first history record."""
+    created = Response.objects.bulk_create(list(responses))
+    by = created[0].updated_by if created else None
+    Response.history.bulk_history_create(created, default_user=by)
+    return created
+
+
 def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: bool) -> dict:
     """Copy answers, narratives and document links from `old` to `new` responses (both
     {item ref: Response}), matched by item ID; report new, reworded and removed items."""
@@ -82,6 +90,10 @@ def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: b
             target.review_needed = source.review_needed or reworded
             target.status = ResponseStatus.IN_PROGRESS if reworded else source.status
         target.updated_by = by
+        target._history_user = by
+        target._change_reason = (
+            "Copied from last year" if new_year else "Moved to a newer checklist"
+        )
         target.save()
         report["copied"].append(ref)
         links += [
@@ -124,7 +136,7 @@ def assessment_change_catalogue(
     ):
         raise ValidationError("Choose a newer checklist than the one in use.")
     old = {r.item.ref: r for r in assessment.responses.select_related("item")}
-    Response.objects.bulk_create(
+    _create_responses(
         Response(
             organisation=assessment.organisation, assessment=assessment, item=item, updated_by=by
         )
@@ -199,7 +211,7 @@ def assessment_start(
         created_by=by,
         previously_published=previously_published or previous is not None,
     )
-    Response.objects.bulk_create(
+    _create_responses(
         Response(organisation=organisation, assessment=assessment, item=item, updated_by=by)
         for item in catalogue.items.all()
     )
@@ -249,6 +261,8 @@ def response_update(
     by,
     expected_version: int | None = None,
     request=None,
+    action: str = "response.updated",
+    extra: dict[str, Any] | None = None,
 ) -> Response:
     """Save a response's answer, narrative, owner and status (validated by the form).
 
@@ -287,16 +301,42 @@ def response_update(
     if not claimed:
         raise AnswerChanged(Response.objects.get(pk=response.pk))
     response.version = current.version + 1
+    response._history_user = by  # django-simple-history: who made this change
+    if extra and extra.get("restored_from"):
+        response._change_reason = f"Restored the answer from {extra['restored_from']}"[:100]
     response.save()
     activity_record(
         organisation=response.organisation,
         actor=by,
-        action="response.updated",
+        action=action,
         target=response,
-        changes=diff,
+        changes={**diff, **(extra or {})},
         request=request,
     )
     return response
+
+
+def response_restore(
+    *, response: Response, record_id: int, by, expected_version: int | None, request=None
+) -> Response:
+    """Put back the answer as it was in one of its history records (owner and progress
+    stay as they are). Recorded like any change, as 'response.restored'."""
+    from .history import answer_from
+
+    earlier = answer_from(response, record_id)
+    if earlier is None:
+        raise ValidationError("That earlier answer is not in this item's history.")
+    record = earlier.pop("record")
+    when = timezone.localtime(record.history_date).strftime("%-d %B %Y, %H:%M")
+    return response_update(
+        response=response,
+        data=earlier,
+        by=by,
+        expected_version=expected_version,
+        request=request,
+        action="response.restored",
+        extra={"restored_from": when},
+    )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("item/<int:pk>/", views.item, name="item"),
     path("item/<int:pk>/comment/", views.comment, name="comment"),
     path("item/<int:pk>/use-training/", views.use_training, name="use_training"),
+    path("item/<int:pk>/restore/<int:record>/", views.restore, name="restore"),
     path("warnings/", views.warnings, name="warnings"),
     path("plan/", plan_views.plan, name="plan"),
     path("plan/suggest/", plan_views.plan_suggest, name="plan_suggest"),

@@ -20,7 +20,15 @@ from organisations.models import Role
 from . import services
 from .checks import assessment_warnings
 from .forms import CommentForm, PublicationForm, ResponseForm, ReturnForm, StartForm
-from .models import AssessmentStatus, CatalogueVersion, Category, Level, ResponseStatus
+from .history import answer_history
+from .models import (
+    AssessmentStatus,
+    CatalogueVersion,
+    Category,
+    Level,
+    Response,
+    ResponseStatus,
+)
 from .outcome import assessment_outcome, has_published_before
 
 # ---------------------------------------------------------------- helpers
@@ -255,10 +263,46 @@ def _render_item(
             "training_is_answer": training is not None
             and training.percentage is not None
             and response.answer_number == _as_decimal(training.percentage),
+            "history": answer_history(response, _people(request.organisation, context)),
             **(extra or {}),
         }
     )
     return render(request, template, context, status=status)
+
+
+def _people(organisation, context) -> dict[int, str]:
+    members = context["members"] or _members(organisation)
+    return {u.pk: u.full_name or u.email for u in members}
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def restore(request: HttpRequest, org: str, pk: int, record: int) -> HttpResponse:
+    """Put back an earlier answer from the item's history (an audited change)."""
+    response = get_object_or_404(
+        request.organisation.responses.select_related("assessment", "item"), pk=pk
+    )
+    version = request.POST.get("version", "")
+    try:
+        services.response_restore(
+            response=response,
+            record_id=record,
+            by=request.user,
+            expected_version=int(version) if version.isascii() and version.isdigit() else None,
+            request=request,
+        )
+    except services.AnswerChanged:
+        messages.error(
+            request,
+            "Not restored: someone changed this answer after you opened the page. "
+            "Check the latest answer and its history below, then try again.",
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, "The earlier answer is back. The change is in the history.")
+    url = reverse("assessments:item", kwargs={"org": org, "pk": response.pk})
+    return redirect(url + "#history")
 
 
 def _as_decimal(value) -> Decimal:
@@ -322,7 +366,16 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         except services.AnswerChanged as stale:
             who = stale.current.updated_by
             name = (who.full_name or who.email) if who else "Someone else"
-            form = form.with_conflict(stale.current, name)
+            base = (
+                Response.history.filter(
+                    organisation_id=response.organisation_id,
+                    id=response.pk,
+                    version=form.cleaned_data.get("version"),
+                )
+                .order_by("-history_id")
+                .first()
+            )
+            form = form.with_conflict(stale.current, name, base=base)
     if not request.htmx:
         if saved:
             messages.success(request, f"{response.item.ref} saved.")

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_htmx",
     "django_celery_beat",
+    "simple_history",
     "accounts",
     "organisations",
     "assessments",

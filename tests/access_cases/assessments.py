@@ -20,6 +20,13 @@ def _item(ctx):
     return {"pk": ctx["response"].pk}
 
 
+def _record(ctx):
+    from assessments.models import Response
+
+    record = Response.history.filter(id=ctx["response"].pk).latest()
+    return {"pk": ctx["response"].pk, "record": record.history_id}
+
+
 def _answer(ctx):
     pk = ctx["response"].pk
     return {f"r{pk}-answer_text": "ICO ZA123456", f"r{pk}-status": "in_progress"}
@@ -37,6 +44,7 @@ CASES = [
     Case("assessments:item", EDIT, method="post", kwargs=_item, data=_answer),
     Case("assessments:comment", EDIT, method="post", kwargs=_item, data={"text": "Checked"}),
     Case("assessments:use_training", EDIT, method="post", kwargs=_item),
+    Case("assessments:restore", EDIT, method="post", kwargs=_record, data={"version": "1"}),
     Case("assessments:warnings", READ),
     Case("assessments:plan", READ),
     Case(

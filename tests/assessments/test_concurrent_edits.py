@@ -118,3 +118,45 @@ def test_the_service_refuses_an_old_version_and_writes_nothing(response, member)
             )
         assert refused.value.current.narrative == "one"
         assert Response.objects.get(pk=response.pk).narrative == "one"
+
+
+def test_fields_only_the_other_person_changed_are_taken_into_the_form(client_as, response):
+    ben, anna = client_as(Role.EDITOR), client_as(Role.EDITOR)
+    p = f"r{response.pk}-"
+    # Ben adds the ICO number; Anna, from the same blank page, writes only the narrative.
+    ben.post(
+        _item_url(response),
+        {
+            "source": "item",
+            p + "status": "in_progress",
+            p + "answer_text": "ZA999",
+            p + "version": "1",
+        },
+    )
+    page = anna.post(
+        _item_url(response),
+        {
+            "source": "item",
+            p + "status": "in_progress",
+            p + "answer_text": "",
+            p + "narrative": "Anna's narrative",
+            p + "version": "1",
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Their changes are now in the form with yours" in page
+    assert "ZA999" in page and "Anna&#x27;s narrative" in page
+    # Saving the merged form keeps both people's work.
+    anna.post(
+        _item_url(response),
+        {
+            "source": "item",
+            p + "status": "in_progress",
+            p + "answer_text": "ZA999",
+            p + "narrative": "Anna's narrative",
+            p + "version": "2",
+        },
+    )
+    with scopes_disabled():
+        stored = Response.objects.get(pk=response.pk)
+    assert (stored.answer_text, stored.narrative) == ("ZA999", "Anna's narrative")
