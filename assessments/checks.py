@@ -1,4 +1,4 @@
-"""Answer-quality checks: the common pitfalls of NOTES.md §8, each with a plain-English fix.
+"""Answer-quality checks: the pitfalls in docs/dspt-rules.md §7, each with a plain-English fix.
 
 Warnings never block saving. `assessment_warnings(assessment, responses)` checks a whole
 assessment in constant queries when `responses` come with `item` and

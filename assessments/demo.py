@@ -6,8 +6,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from evidence import demo as evidence_demo
+from evidence.models import Document
+
 from .catalogue import bundled_catalogue_ensure
-from .models import ActionStatus, ImprovementAction, ResponseStatus
+from .models import ActionStatus, DocumentLink, ImprovementAction, Response, ResponseStatus
 from .plans import actions_suggest
 from .services import assessment_start, current_dspt_year
 
@@ -238,6 +241,28 @@ def seed(demo) -> None:
         demo.log.append(f"{organisation.name}: DSPT {assessment.year_label} assessment started")
         if slug == "vn4k2":
             _plan(assessment, starter)
+    _link_documents(demo)
+
+
+def _link_documents(demo) -> None:
+    """Link Meadowbank's demo documents (evidence/demo.py) to the items they back."""
+    organisation = demo.organisations.get(evidence_demo.ORG)
+    if organisation is None:
+        return
+    assessment = organisation.assessments.order_by("-dspt_year").first()
+    if assessment is None:
+        return
+    for title, _kind, _days, _file, refs in evidence_demo.DOCUMENTS:
+        document = Document.objects.filter(organisation=organisation, title=title).first()
+        if document is None:
+            continue
+        for response in Response.objects.filter(assessment=assessment, item__ref__in=refs):
+            DocumentLink.objects.get_or_create(
+                organisation=organisation,
+                document=document,
+                response=response,
+                defaults={"created_by": demo.users.get("iglead")},
+            )
 
 
 def _plan(assessment, by) -> None:

@@ -142,8 +142,8 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Approaching Standards may be published only once (NOTES.md §3). Publications recorded
-    # here count; so does one made before the organisation used the portal.
+    # Approaching Standards may be published only once (docs/dspt-rules.md §3). Publications
+    # recorded here count; so does one made before the organisation used the portal.
     previously_published = models.BooleanField(
         "we have published a DSPT before",
         default=False,
@@ -292,6 +292,35 @@ class Response(models.Model):
         return False
 
 
+class DocumentLink(models.Model):
+    """One document backing one response. A document can back many responses, across years.
+
+    It lives here, not in evidence: the evidence library knows nothing of assessments (a
+    document reaches its links only through the reverse accessor `document.links`).
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey(
+        "evidence.Document", on_delete=models.CASCADE, related_name="links"
+    )
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="document_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["document__title"]
+        constraints = [models.UniqueConstraint(fields=["document", "response"], name="link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.response.item.ref}"
+
+
 class Comment(models.Model):
     """A note on a response from a team member (questions, review remarks)."""
 
@@ -395,7 +424,8 @@ class ImprovementActionQuerySet(models.QuerySet):
 class ImprovementAction(models.Model):
     """One step of the improvement plan: what will be done, by whom, by when.
 
-    Approaching Standards needs a plan for the remaining Standards Met items (NOTES.md §3).
+    Approaching Standards needs a plan for the remaining Standards Met items
+    (docs/dspt-rules.md §3).
     """
 
     organisation = models.ForeignKey(

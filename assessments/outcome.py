@@ -1,4 +1,4 @@
-"""The projected DSPT outcome of an assessment (NOTES.md §3), as pure functions.
+"""The projected DSPT outcome of an assessment (docs/dspt-rules.md §3), as pure functions.
 
 - Approaching Standards: every `approaching_standards` item answered (and, at publication,
   an improvement plan for the rest; the toolkit checks that, we only remind).
@@ -255,9 +255,7 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
 
     Callers run this with scopes disabled and pass only organisations the user may see.
     """
-    from evidence.models import DocumentLink
-
-    from .models import Approval, Assessment, EvidenceItem, Response
+    from .models import Approval, Assessment, DocumentLink, EvidenceItem, Response
 
     today = today or timezone.localdate()
     by_id = {o.pk: o for o in organisations}

@@ -1,6 +1,9 @@
-"""Writes for assessments: start (with carry-forward), answer, comment, approve, publish.
+"""Writes for assessments: start (with carry-forward), answer, comment, link documents,
+approve, publish.
 
 Every change to compliance data records an ActivityLog row via `activity_record`.
+Approval sends `assessments.signals.assessment_approved` (reports listens): assessments
+never imports a higher app.
 """
 
 import datetime as dt
@@ -13,6 +16,7 @@ from django.utils import timezone
 
 from dspt_portal.deadlines import dspt_deadline
 from dspt_portal.emails import send_templated_email
+from evidence.models import Document
 from organisations.services import activity_record, changes_between, snapshot
 
 from .models import (
@@ -21,11 +25,13 @@ from .models import (
     AssessmentStatus,
     CatalogueVersion,
     Comment,
+    DocumentLink,
     PublishedOutcome,
     Response,
     ResponseStatus,
 )
 from .outcome import assessment_outcome, responses_for_outcome
+from .signals import assessment_approved
 
 ANSWER_FIELDS = [
     "answer_confirmed",
@@ -53,8 +59,6 @@ def _create_responses(responses) -> list[Response]:
 def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: bool) -> dict:
     """Copy answers, narratives and document links from `old` to `new` responses (both
     {item ref: Response}), matched by item ID; report new, reworded and removed items."""
-    from evidence.models import DocumentLink
-
     report = {
         "copied": [],
         "new_items": [ref for ref in new if ref not in old],
@@ -514,10 +518,9 @@ def assessment_approve(*, assessment: Assessment, by, request=None) -> Approval:
         request=request,
     )
     _email_submitter(assessment, "assessment_approved", {"approver": by, "approval": approval})
-    # The approved report is made now, from the snapshot, so it is exactly what was approved.
-    from reports.services import approval_report_ensure
-
-    approval_report_ensure(approval=approval, by=by)
+    # Reports makes the approved report now, from the snapshot, so it is exactly what was
+    # approved (reports/receivers.py; in this transaction, so it is never lost).
+    assessment_approved.send(sender=Assessment, approval=approval, by=by)
     return approval
 
 
@@ -630,3 +633,45 @@ def publication_record(
         request=request,
     )
     return approval
+
+
+# ---------------------------------------------------------------- documents behind a response
+# An approved (or waiting) assessment's evidence stays as it was approved.
+
+
+@transaction.atomic
+def document_link(*, document: Document, response: Response, by, request=None) -> DocumentLink:
+    """Make `document` back `response` (doing it twice changes nothing)."""
+    _refuse_if_locked(response.assessment)
+    if document.organisation_id != response.organisation_id:
+        raise ValidationError("That document belongs to another organisation.")
+    link, created = DocumentLink.objects.get_or_create(
+        document=document,
+        response=response,
+        defaults={"organisation_id": document.organisation_id, "created_by": by},
+    )
+    if created:
+        activity_record(
+            organisation=document.organisation,
+            actor=by,
+            action="document.linked",
+            target=document,
+            changes={"item": response.item.ref, "assessment": str(response.assessment)},
+            request=request,
+        )
+    return link
+
+
+@transaction.atomic
+def document_unlink(*, document: Document, response: Response, by, request=None) -> None:
+    _refuse_if_locked(response.assessment)
+    deleted, _ = DocumentLink.objects.filter(document=document, response=response).delete()
+    if deleted:
+        activity_record(
+            organisation=document.organisation,
+            actor=by,
+            action="document.unlinked",
+            target=document,
+            changes={"item": response.item.ref, "assessment": str(response.assessment)},
+            request=request,
+        )

@@ -1,4 +1,4 @@
-"""The DSPT year and its 30 June deadline (NOTES.md §4)."""
+"""The DSPT year and its 30 June deadline (docs/dspt-rules.md §4)."""
 
 import datetime as dt
 

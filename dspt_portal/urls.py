@@ -1,5 +1,23 @@
+"""The composition root: every app's URLs, the one place that imports them all.
+
+Two URL namespaces take patterns from more than one app, so that names and paths stay put
+as code moves up or down the layers (see ARCHITECTURE.md):
+- `organisations:` tenancy pages (organisations/urls.py) and the read models that live in
+  the dashboards app: the home page, the portfolio and the platform overview;
+- `evidence:` the evidence library (evidence/urls.py) and the links between a response and
+  its documents, which belong to assessments (assessments/link_urls.py);
+- `reports_public:` the status badge (reports) and the portfolio PDF (dashboards).
+"""
+
 from django.contrib import admin
 from django.urls import include, path
+
+import assessments.link_urls
+import dashboards.urls
+import dashboards.views
+import evidence.urls
+import organisations.urls
+import reports.public_urls
 
 from . import views
 
@@ -9,16 +27,29 @@ admin.site.site_header = "DSPT Portal administration"
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 admin.site.site_title = "DSPT Portal admin"
 
+evidence_urls = (evidence.urls.urlpatterns + assessments.link_urls.urlpatterns, "evidence")
+reports_public_urls = (
+    [
+        *reports.public_urls.urlpatterns,
+        path("portfolio/report.pdf", dashboards.views.portfolio_pdf, name="portfolio_pdf"),
+    ],
+    "reports_public",
+)
+organisations_urls = (
+    organisations.urls.urlpatterns + dashboards.urls.urlpatterns,
+    "organisations",
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org>/assessment/", include("assessments.urls")),
-    path("o/<slug:org>/evidence/", include("evidence.urls")),
+    path("o/<slug:org>/evidence/", include(evidence_urls)),
     path("o/<slug:org>/reports/", include("reports.urls")),
-    path("", include("reports.public_urls")),
+    path("", include(reports_public_urls)),
     path("", include("reminders.urls")),
-    path("", include("organisations.urls")),
+    path("", include(organisations_urls)),
 ]
 
 handler403 = "dspt_portal.errors.permission_denied"

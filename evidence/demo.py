@@ -7,16 +7,16 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments.models import Assessment, Response
 from dspt_portal.deadlines import dspt_deadline
 
-from .models import Document, DocumentKind, DocumentLink, StaffMember, TrainingRecord, add_years
+from .models import Document, DocumentKind, StaffMember, TrainingRecord, add_years
 from .services import version_add
 from .uploads import check_upload
 
 ORG = "vn4k2"
 
-# title, kind, days since last review, file name, item refs it backs
+# title, kind, days since last review, file name, item refs it backs (linked by
+# assessments/demo.py, which runs after this: the links belong to assessments)
 DOCUMENTS = [
     (
         "Data protection policy",
@@ -127,8 +127,7 @@ def seed(demo) -> None:
         return
     iglead = demo.users.get("iglead")
     today = timezone.localdate()
-    assessment = Assessment.objects.filter(organisation=organisation).order_by("-dspt_year").first()
-    for title, kind, days, file_name, refs in DOCUMENTS:
+    for title, kind, days, file_name, _refs in DOCUMENTS:
         reviewed = today - dt.timedelta(days=days)
         document, created = Document.objects.get_or_create(
             organisation=organisation,
@@ -148,14 +147,6 @@ def seed(demo) -> None:
         if not document.versions.exists():
             upload = _file(title, file_name, reviewed)
             version_add(document=document, file=upload, checked=check_upload(upload), by=iglead)
-        if assessment:
-            for response in Response.objects.filter(assessment=assessment, item__ref__in=refs):
-                DocumentLink.objects.get_or_create(
-                    organisation=organisation,
-                    document=document,
-                    response=response,
-                    defaults={"created_by": iglead},
-                )
     # Spread completions over the months that still count on the deadline, so the figure is
     # the same today and on 30 June: 17 of 19 people in scope (89.5%), below the 95% target.
     deadline = dspt_deadline(today)

@@ -30,7 +30,8 @@ class ReviewStatus(models.TextChoices):
 
 
 REVIEW_DUE_SOON_DAYS = 30
-# NOTES.md §8: policies at least every 3 years (1.3.1); registers, logs and the rest yearly.
+# Policies at least every 3 years (1.3.1); registers, logs and the rest yearly
+# (docs/dspt-rules.md §7).
 REVIEW_INTERVAL_YEARS = {DocumentKind.POLICY: 3}
 DEFAULT_REVIEW_INTERVAL_YEARS = 1
 
@@ -45,7 +46,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def default_next_review(kind: str, last_reviewed_on: dt.date | None) -> dt.date | None:
-    """A year after the last review; three years for policies (NOTES.md §8)."""
+    """A year after the last review; three years for policies (docs/dspt-rules.md §7)."""
     if last_reviewed_on is None:
         return None
     return add_years(
@@ -186,31 +187,6 @@ class DocumentVersion(models.Model):
         return f"{self.document.title} v{self.number}"
 
 
-class DocumentLink(models.Model):
-    """One document backing one response. A document can back many responses, across years."""
-
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links")
-    response = models.ForeignKey(
-        "assessments.Response", on_delete=models.CASCADE, related_name="document_links"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(organisation="organisation")
-
-    class Meta:
-        ordering = ["document__title"]
-        constraints = [models.UniqueConstraint(fields=["document", "response"], name="link_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.document} → {self.response.item.ref}"
-
-
 class StaffMember(models.Model):
     """A person on the staff training register (3.2.1): staff, directors, volunteers, agency."""
 
@@ -300,5 +276,5 @@ class TrainingRecord(models.Model):
 
     @property
     def valid_until(self) -> dt.date:
-        """Counts for 3.2.1 for 12 months after completion (NOTES.md §8)."""
+        """Counts for 3.2.1 for 12 months after completion (docs/dspt-rules.md §7)."""
         return add_years(self.completed_on, 1)

@@ -15,7 +15,6 @@ from organisations.services import activity_record, changes_between, snapshot
 
 from .models import (
     Document,
-    DocumentLink,
     DocumentVersion,
     StaffMember,
     TrainingRecord,
@@ -31,8 +30,6 @@ __all__ = [
     "document_update",
     "document_delete",
     "version_add",
-    "document_link",
-    "document_unlink",
     "staff_member_save",
     "training_record_add",
     "training_record_delete",
@@ -121,7 +118,7 @@ def document_update(*, document: Document, before: dict[str, Any], by, request=N
 @transaction.atomic
 def document_delete(*, document: Document, by, request=None) -> None:
     """Delete a document and its files; refused while it backs any response."""
-    if DocumentLink.objects.filter(document=document).exists():
+    if document.links.exists():
         raise ValidationError("This document backs answers in an assessment. Unlink it first.")
     names = list(DocumentVersion.objects.filter(document=document).values_list("file", flat=True))
     activity_record(
@@ -177,50 +174,6 @@ def version_add(
         version_storage().delete(version.file.name)  # leave nothing behind in storage
         raise
     return version
-
-
-@transaction.atomic
-def _refuse_if_locked(response) -> None:
-    """An approved (or waiting) assessment's evidence stays as it was approved."""
-    if response.assessment.is_locked:
-        raise ValidationError(response.assessment.locked_message())
-
-
-def document_link(*, document: Document, response, by, request=None) -> DocumentLink:
-    """Make `document` back `response` (doing it twice changes nothing)."""
-    _refuse_if_locked(response)
-    if document.organisation_id != response.organisation_id:
-        raise ValidationError("That document belongs to another organisation.")
-    link, created = DocumentLink.objects.get_or_create(
-        document=document,
-        response=response,
-        defaults={"organisation_id": document.organisation_id, "created_by": by},
-    )
-    if created:
-        activity_record(
-            organisation=document.organisation,
-            actor=by,
-            action="document.linked",
-            target=document,
-            changes={"item": response.item.ref, "assessment": str(response.assessment)},
-            request=request,
-        )
-    return link
-
-
-@transaction.atomic
-def document_unlink(*, document: Document, response, by, request=None) -> None:
-    _refuse_if_locked(response)
-    deleted, _ = DocumentLink.objects.filter(document=document, response=response).delete()
-    if deleted:
-        activity_record(
-            organisation=document.organisation,
-            actor=by,
-            action="document.unlinked",
-            target=document,
-            changes={"item": response.item.ref, "assessment": str(response.assessment)},
-            request=request,
-        )
 
 
 @transaction.atomic

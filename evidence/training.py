@@ -1,4 +1,4 @@
-"""The staff training figure behind evidence item 3.2.1 (NOTES.md §8).
+"""The staff training figure behind evidence item 3.2.1 (docs/dspt-rules.md §7).
 
 Who is in scope on a date (our documented rules):
 - everyone on the register with access to personal data: employees, directors and

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import training_views, views
 
-app_name = "evidence"
+# Included under the "evidence" namespace with assessments/link_urls.py: see dspt_portal/urls.py.
 
 urlpatterns = [
     path("", views.library, name="library"),
@@ -12,16 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("<int:pk>/delete/", views.document_delete, name="document_delete"),
     path("<int:pk>/upload/", views.version_upload, name="version_upload"),
-    path("<int:pk>/link/", views.document_link, name="document_link"),
     path("versions/<int:pk>/download/", views.version_download, name="version_download"),
-    path("responses/<int:response_pk>/", views.response_documents, name="response_documents"),
-    path("responses/<int:response_pk>/link/", views.response_link, name="response_link"),
-    path("responses/<int:response_pk>/upload/", views.response_upload, name="response_upload"),
-    path(
-        "responses/<int:response_pk>/unlink/<int:document_pk>/",
-        views.response_unlink,
-        name="response_unlink",
-    ),
     path("training/", training_views.training, name="training"),
     path("training/staff/new/", training_views.staff_create, name="staff_create"),
     path("training/staff/<int:pk>/", training_views.staff_edit, name="staff_edit"),

@@ -9,7 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-# NOTES.md §6: accept 3-10 upper-case letters/digits; warn (never reject) outside the usual shapes.
+# Accept 3-10 upper-case letters/digits; warn (never reject) outside the usual shapes
+# (docs/dspt-rules.md §6).
 ODS_CODE_ACCEPTED = re.compile(r"^[A-Z0-9]{3,10}$")
 ODS_CODE_SITE = re.compile(r"^V[A-Z0-9]{4}$")
 ODS_CODE_HQ = re.compile(r"^[AC][A-Z0-9]{2,4}$")
@@ -79,7 +80,7 @@ class Organisation(models.Model):
         null=True, blank=True, help_text="Everyone with access to personal data, volunteers too."
     )
 
-    # Key people (NOTES.md §5). The IG lead and senior accountable person are members,
+    # Key people (docs/dspt-rules.md §5). The IG lead and senior accountable person are members,
     # because they receive reminders and the senior accountable person approves.
     registered_manager_name = models.CharField("registered manager", max_length=150, blank=True)
     ig_lead = models.ForeignKey(

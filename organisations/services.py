@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 from dspt_portal.emails import send_templated_email
 
 from .models import ActivityLog, Invitation, Membership, Organisation, Role
+from .signals import member_leaving
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -188,10 +189,10 @@ def membership_remove(*, membership: Membership, by, request=None) -> None:
 
 def _release_key_roles(membership: Membership) -> None:
     """Someone who leaves stops being a named key person and stops owning items, so no
-    reminder or approval request about this organisation reaches them any more."""
-    from assessments.models import ImprovementAction, Response
-    from evidence.models import Document
+    reminder or approval request about this organisation reaches them any more.
 
+    The items they own live in higher apps (documents, actions, answers): those apps release
+    them on `member_leaving`, in this transaction."""
     organisation, user_id = membership.organisation, membership.user_id
     cleared = []
     for field in ("ig_lead", "senior_accountable_person"):
@@ -200,9 +201,7 @@ def _release_key_roles(membership: Membership) -> None:
             cleared.append(field)
     if cleared:
         organisation.save(update_fields=[*cleared, "updated_at"])
-    with scopes_disabled():
-        for model in (Document, ImprovementAction, Response):
-            model.objects.filter(organisation=organisation, owner_id=user_id).update(owner=None)
+    member_leaving.send(sender=Membership, organisation=organisation, user_id=user_id)
 
 
 def invitation_url(invitation: Invitation) -> str:

@@ -1,15 +1,15 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import views
 
-app_name = "organisations"
-
+# Included under the "organisations" namespace together with dashboards/urls.py (the home
+# page, the portfolio and the platform overview keep their organisations:… names): see
+# dspt_portal/urls.py.
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("orgs/", views.chooser, name="chooser"),
     path("orgs/new/", views.organisation_create, name="create"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("o/<slug:org>/", views.home, name="home"),
     path("o/<slug:org>/settings/", views.organisation_settings, name="settings"),
     path("o/<slug:org>/members/", views.members, name="members"),
     path("o/<slug:org>/members/<int:pk>/role/", views.member_role, name="member_role"),
@@ -25,12 +25,4 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path("o/<slug:org>/activity/", views.activity, name="activity"),
-]
-
-# Dashboards across organisations (no organisation in the URL, so no tenant scope).
-urlpatterns += [
-    path("portfolio/", dashboard_views.portfolio, name="portfolio"),
-    path("portfolio/export.csv", dashboard_views.portfolio_export, name="portfolio_export"),
-    path("portfolio/remind/", dashboard_views.portfolio_remind, name="portfolio_remind"),
-    path("platform/", dashboard_views.platform, name="platform"),
 ]

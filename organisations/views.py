@@ -9,11 +9,8 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .access import require_manage, require_role
-from .dashboards import current_assessment, home_dashboard
-from .dashboards import getting_started_steps as dashboard_steps
 from .forms import InvitationForm, OrganisationCreateForm, OrganisationForm, RoleForm
 from .models import ROLE_HELP, ActivityLog, Membership, Role
-from .portfolio import has_portfolio
 
 
 def _memberships(user):
@@ -57,25 +54,6 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         return redirect("organisations:members", org=organisation.slug)
     form.add_ods_warning_from_data()
     return render(request, "organisations/create.html", {"form": form})
-
-
-def home(request: HttpRequest, org: str) -> HttpResponse:
-    """What a care manager sees first: the projected outcome and one clear next step."""
-    organisation = request.organisation
-    return render(
-        request,
-        "organisations/home.html",
-        {
-            "board": home_dashboard(organisation),
-            "sites": organisation.sites.all(),
-            "has_portfolio": has_portfolio(request.user),
-        },
-    )
-
-
-def getting_started_steps(organisation) -> list:
-    """The pre-assessment checklist as ticks taken from the data (see dashboards.py)."""
-    return dashboard_steps(organisation, assessment=current_assessment(organisation))
 
 
 @require_role(Role.CONSULTANT)

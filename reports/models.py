@@ -128,7 +128,7 @@ class StatusBadge(models.Model):
 
 
 def badge_expires_on(published_on: dt.date) -> dt.date:
-    """12 months after publication (NOTES.md §4); 29 February falls back to 28 February."""
+    """12 months after publication (docs/dspt-rules.md §4); 29 February falls back to 28 Feb."""
     try:
         return published_on.replace(year=published_on.year + 1)
     except ValueError:

@@ -5,7 +5,6 @@ import dataclasses
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from organisations.access import require_invite, require_role
 from organisations.models import Role
 
 from . import services
-from .content import assessment_report_data, fmt_date, portfolio_data
+from .content import assessment_report_data, fmt_date
 from .forms import BadgeForm, ChecklistImportForm, ReportRequestForm
 from .models import StatusBadge
 from .spreadsheets import checklist_csv, checklist_read, checklist_xlsx
@@ -263,19 +262,3 @@ def status_badge_svg(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "reports/badge.svg", context, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
     return response
-
-
-# ---------------------------------------------------------------- consultant portfolio
-
-
-@login_required
-@require_GET
-def portfolio_pdf(request: HttpRequest) -> HttpResponse:
-    """Every home in the user's portfolio, as one PDF (rendered now)."""
-    from .render import portfolio_pdf as render_portfolio
-
-    data = portfolio_data(request.user)
-    if not data["homes"]:
-        raise Http404("You have no portfolio.")
-    name = f"DSPT portfolio report {timezone.localdate():%Y-%m-%d}.pdf"
-    return _file_response(render_portfolio(data), name, "application/pdf")

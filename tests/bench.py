@@ -108,7 +108,7 @@ def portfolio_500(fixtures: dict):
 
 @benchmark("Portfolio: every number for 500 homes (portfolio_rows)")
 def portfolio_rows_500(fixtures: dict):
-    from organisations.portfolio import portfolio_rows
+    from dashboards.portfolio import portfolio_rows
 
     consultant, _ = fixtures["portfolio_500"]
     return portfolio_rows(consultant)

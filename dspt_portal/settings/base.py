@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "simple_history",
+    # Our apps, lowest layer first (ARCHITECTURE.md; `make lint` checks the imports).
     "accounts",
     "organisations",
-    "assessments",
     "evidence",
+    "assessments",
     "reminders",
     "reports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,8 @@ import pytest
 
 from assessments import checks
 from assessments.checks import assessment_warnings
-from assessments.models import AnswerType, Level
-from evidence.models import Document, DocumentLink
+from assessments.models import AnswerType, DocumentLink, Level
+from evidence.models import Document
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
 pytestmark = pytest.mark.django_db

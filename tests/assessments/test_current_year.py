@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Comment, ResponseStatus
-from evidence.models import Document, DocumentLink
+from assessments.models import Comment, DocumentLink, ResponseStatus
+from evidence.models import Document
 from organisations.models import Role
 from tests.assessments.factories import answer, catalogue_with
 

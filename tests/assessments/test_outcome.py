@@ -1,4 +1,4 @@
-"""The projected outcome follows NOTES.md §3."""
+"""The projected outcome follows docs/dspt-rules.md §3."""
 
 import datetime as dt
 
@@ -93,7 +93,8 @@ def test_not_applicable_on_an_item_that_does_not_allow_it_does_not_count(assessm
 
 
 def test_document_item_counts_with_a_linked_document_and_no_location(assessment):
-    from evidence.models import Document, DocumentLink
+    from assessments.models import DocumentLink
+    from evidence.models import Document
 
     r = responses(assessment)
     for ref in ("1.1.1", "1.1.2"):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Approval, AssessmentStatus, Level, ResponseStatus
-from evidence.models import Document, DocumentLink
+from assessments.models import Approval, AssessmentStatus, DocumentLink, Level, ResponseStatus
+from evidence.models import Document
 from organisations.models import ActivityLog, Role
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
@@ -308,7 +308,7 @@ def test_the_published_outcome_cannot_be_higher_than_what_was_approved(
 def test_documents_cannot_be_linked_or_unlinked_once_approved(
     ready, django_capture_on_commit_callbacks
 ):
-    from evidence.services import document_link, document_unlink
+    from assessments.services import document_link, document_unlink
 
     assessment, editor, sap = ready
     doc = Document.objects.create(organisation=assessment.organisation, title="DP policy")

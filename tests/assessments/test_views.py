@@ -226,7 +226,8 @@ def test_checklist_runs_a_constant_number_of_queries(
 ):
     catalogue = catalogue_with(simple_items(n_items, levels=(Level.APPROACHING, Level.MET)))
     assessment = assessment_for(organisation, catalogue)
-    from evidence.models import Document, DocumentLink
+    from assessments.models import DocumentLink
+    from evidence.models import Document
 
     doc = Document.objects.create(organisation=organisation, title="DP policy")
     for r in assessment.responses.all():

@@ -6,8 +6,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from assessments.models import Assessment, Level, Response
-from evidence.models import Document, DocumentLink
+from assessments.models import Assessment, DocumentLink, Level, Response
+from evidence.models import Document
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from tests.assessments.factories import catalogue_with, simple_items
 from tests.factories import UserFactory, give_totp

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Level
-from organisations.dashboards import (
+from dashboards.read_models import (
     core_policies_missing,
     describe_activity,
     getting_started_steps,

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Level
+from dashboards.portfolio import PortfolioFilters, portfolio_organisations, portfolio_rows
 from organisations.models import Role
-from organisations.portfolio import PortfolioFilters, portfolio_organisations, portfolio_rows
 from tests.assessments.factories import assessment_for
 from tests.dashboards.conftest import TODAY, answer_text, build_homes
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_totp
@@ -198,7 +198,7 @@ def test_csv_exports_ticked_homes_or_everything_shown(client, consultant, catalo
 
 
 def test_csv_neutralises_formulas_in_names(consultant, today):
-    from organisations.portfolio import portfolio_csv
+    from dashboards.portfolio import portfolio_csv
 
     home = OrganisationFactory(name="=cmd|' /C calc'!A0")
     MembershipFactory(organisation=home, user=consultant, role=Role.CONSULTANT)

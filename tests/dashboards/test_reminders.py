@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from dashboards.portfolio import ig_lead_reminders_request
+from dashboards.tasks import ig_lead_reminder_send, ig_lead_reminder_task
 from organisations.models import ActivityLog, Role
-from organisations.portfolio import ig_lead_reminders_request
-from organisations.tasks import ig_lead_reminder_send, ig_lead_reminder_task
 from tests.dashboards.conftest import build_homes
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -89,7 +89,7 @@ def test_a_failed_send_is_recorded_after_the_last_retry(
     def broken(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("organisations.tasks.send_templated_email", broken)
+    monkeypatch.setattr("dashboards.tasks.send_templated_email", broken)
     with pytest.raises(smtplib.SMTPException):
         ig_lead_reminder_send(request_id=request.pk)
     ig_lead_reminder_task.on_failure(

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evidence.models import Document, DocumentLink, DocumentVersion
+from assessments.models import DocumentLink
+from evidence.models import Document, DocumentVersion
 from organisations.models import ActivityLog, Role
 from tests.evidence.conftest import stored_names
 from tests.evidence.factories import (

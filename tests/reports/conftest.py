@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from assessments.catalogue import bundled_catalogue_ensure
-from assessments.models import AnswerType, Approval, AssessmentStatus
-from evidence.models import Document, DocumentLink, DocumentVersion
+from assessments.models import AnswerType, Approval, AssessmentStatus, DocumentLink
+from evidence.models import Document, DocumentVersion
 from tests.assessments.factories import assessment_for
 from tests.factories import UserFactory
 

@@ -1,8 +1,8 @@
-"""The consultant portfolio (across homes, no organisation in the URL) and the platform view."""
+"""The organisation home page, the consultant portfolio (across homes, no organisation in the
+URL) and the platform view."""
 
 import datetime as dt
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,23 +12,41 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
 from assessments.outcome import outcomes_for
+from organisations.models import ActivityLog, Organisation
+from reminders.models import ReminderEmail
+from reports.render import portfolio_pdf as render_portfolio_pdf
 
-from . import dashboards
-from .models import ActivityLog, Organisation
+from . import read_models
 from .portfolio import (
     PortfolioFilters,
+    has_portfolio,
     ig_lead_reminders_request,
     portfolio_csv,
     portfolio_rows,
     standard_columns,
 )
+from .portfolio_report import portfolio_data
 
 PER_PAGE = 25
+
+
+def home(request: HttpRequest, org: str) -> HttpResponse:
+    """What a care manager sees first: the projected outcome and one clear next step."""
+    organisation = request.organisation
+    return render(
+        request,
+        "dashboards/home.html",
+        {
+            "board": read_models.home_dashboard(organisation),
+            "sites": organisation.sites.all(),
+            "has_portfolio": has_portfolio(request.user),
+        },
+    )
 
 
 def _url_or_empty(name: str) -> str:
@@ -101,14 +119,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "organisations/portfolio.html",
+        "dashboards/portfolio.html",
         {
             "page": page,
             "rows": rows,
             "shown": shown,
             "filters": filters,
             "standards": standard_columns(page.object_list),
-            "outcome_choices": dashboards.OUTCOME_CHOICES,
+            "outcome_choices": read_models.OUTCOME_CHOICES,
             "behind_count": sum(r.behind_schedule for r in rows),
             "overdue_count": sum(r.has_overdue for r in rows),
             "query": query.urlencode(),
@@ -166,16 +184,10 @@ def _staff_only(request: HttpRequest) -> None:
         raise Http404("No such page.")
 
 
-def _reminder_counts(since: dt.datetime) -> dict | None:
-    """Reminder emails by status since `since`, once the reminders app exists."""
-    if not apps.is_installed("reminders"):
-        return None
-    try:
-        model = apps.get_model("reminders", "ReminderEmail")
-    except LookupError:
-        return None
+def _reminder_counts(since: dt.datetime) -> dict:
+    """Reminder emails by status since `since`."""
     return dict(
-        model.objects.filter(created_at__gte=since)
+        ReminderEmail.objects.filter(created_at__gte=since)
         .values_list("status")
         .annotate(n=Count("id"))
         .order_by()
@@ -191,9 +203,9 @@ def platform(request: HttpRequest) -> HttpResponse:
     with scopes_disabled():
         organisations = list(Organisation.objects.all())
         outcomes = outcomes_for(organisations, today=today)
-        counts = {key: 0 for key, _ in dashboards.OUTCOME_CHOICES}
+        counts = {key: 0 for key, _ in read_models.OUTCOME_CHOICES}
         for _assessment, outcome in outcomes.values():
-            counts[dashboards.outcome_key(outcome)] += 1
+            counts[read_models.outcome_key(outcome)] += 1
         portfolio_reminders = dict(
             ActivityLog.objects.filter(
                 action__in=("reminder.sent", "reminder.failed"), created_at__gte=since
@@ -205,8 +217,8 @@ def platform(request: HttpRequest) -> HttpResponse:
     context = {
         "total": len(organisations),
         "by_outcome": [
-            (key, label, counts[key], dashboards.OUTCOME_TAGS[key])
-            for key, label in dashboards.OUTCOME_CHOICES
+            (key, label, counts[key], read_models.OUTCOME_TAGS[key])
+            for key, label in read_models.OUTCOME_CHOICES
         ],
         "reminder_emails": _reminder_counts(since),
         "portfolio_reminders": portfolio_reminders,
@@ -214,4 +226,22 @@ def platform(request: HttpRequest) -> HttpResponse:
         "new_organisations": Organisation.objects.order_by("-created_at")[:10],
         "since": since,
     }
-    return render(request, "platform/index.html", context)
+    return render(request, "dashboards/platform.html", context)
+
+
+# ---------------------------------------------------------------- consultant portfolio PDF
+
+
+@login_required
+@require_GET
+def portfolio_pdf(request: HttpRequest) -> HttpResponse:
+    """Every home in the user's portfolio, as one PDF (rendered now)."""
+    data = portfolio_data(request.user)
+    if not data["homes"]:
+        raise Http404("You have no portfolio.")
+    name = f"DSPT portfolio report {timezone.localdate():%Y-%m-%d}.pdf"
+    response = HttpResponse(render_portfolio_pdf(data), content_type="application/pdf")
+    # Names come from organisation names: non-ASCII is sent as RFC 6266 filename*.
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

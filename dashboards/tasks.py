@@ -15,9 +15,10 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from dspt_portal.emails import send_templated_email
+from organisations.models import ActivityLog
+from organisations.services import activity_record
 
-from .models import ActivityLog
-from .services import activity_record
+from .read_models import home_dashboard
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -31,8 +32,6 @@ def _already_sent(request_id: int) -> bool:
 
 def ig_lead_reminder_send(*, request_id: int) -> bool:
     """Email the IG lead named in the request; False when there is nothing (more) to send."""
-    from .dashboards import home_dashboard
-
     with scopes_disabled():
         entry = (
             ActivityLog.objects.select_related("organisation__ig_lead", "actor")
@@ -84,6 +83,8 @@ def _record_failure(task, exc, task_id, args, kwargs, einfo) -> None:
 
 
 @shared_task(
+    # The name it had in organisations/, so tasks queued before the move still run.
+    name="organisations.tasks.ig_lead_reminder_task",
     autoretry_for=TRANSIENT,
     retry_backoff=True,
     max_retries=3,

@@ -13,7 +13,7 @@ def has_portfolio(context) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if not hasattr(request, "_has_portfolio"):
-        from organisations.portfolio import has_portfolio as lookup
+        from dashboards.portfolio import has_portfolio as lookup
 
         request._has_portfolio = lookup(user)
     return request._has_portfolio

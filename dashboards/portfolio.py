@@ -24,10 +24,11 @@ from django_scopes import scopes_disabled
 
 from assessments.outcome import outcomes_for
 from dspt_portal.spreadsheet_text import plain_cell
+from organisations.models import ActivityLog, Membership, Organisation, Role
+from organisations.services import activity_record
 
-from . import dashboards
-from .models import ActivityLog, Membership, Organisation, Role
-from .services import activity_record
+from . import read_models
+from .tasks import ig_lead_reminder_task
 
 REMINDER_ACTION = "reminder.requested"
 
@@ -63,19 +64,19 @@ class PortfolioRow:
 
     @property
     def outcome_key(self) -> str:
-        return dashboards.outcome_key(self.outcome)
+        return read_models.outcome_key(self.outcome)
 
     @property
     def outcome_label(self) -> str:
-        return dashboards.OUTCOME_LABELS[self.outcome_key]
+        return read_models.OUTCOME_LABELS[self.outcome_key]
 
     @property
     def outcome_tag(self) -> str:
-        return dashboards.OUTCOME_TAGS[self.outcome_key]
+        return read_models.OUTCOME_TAGS[self.outcome_key]
 
     @property
     def outcome_rank(self) -> int:
-        return [k for k, _ in dashboards.OUTCOME_CHOICES].index(self.outcome_key)
+        return [k for k, _ in read_models.OUTCOME_CHOICES].index(self.outcome_key)
 
     @property
     def percent_done(self) -> int:
@@ -91,7 +92,7 @@ class PortfolioRow:
 
     @property
     def expected_percent(self) -> int:
-        return dashboards.expected_percent(self.today, self.deadline)
+        return read_models.expected_percent(self.today, self.deadline)
 
     @property
     def behind_schedule(self) -> bool:
@@ -163,9 +164,9 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
             else set()
         )
         outcomes = outcomes_for(homes, today=today)
-        documents = dashboards.documents_overdue_counts(ids, today)
-        actions = dashboards.overdue_action_counts(ids, today)
-        activity = dashboards.last_activity(ids)
+        documents = read_models.documents_overdue_counts(ids, today)
+        actions = read_models.overdue_action_counts(ids, today)
+        activity = read_models.last_activity(ids)
         reminded = reminded_today(ids)
     rows = []
     for org in homes:
@@ -175,7 +176,7 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
                 organisation=org,
                 assessment=assessment,
                 outcome=outcome,
-                deadline=dashboards.deadline_for(assessment, today),
+                deadline=read_models.deadline_for(assessment, today),
                 today=today,
                 is_member=org.pk in member_of,
                 documents_overdue=documents.get(org.pk, 0),
@@ -218,7 +219,7 @@ class PortfolioFilters:
         sort = params.get("sort", DEFAULT_SORT)
         return cls(
             q=params.get("q", "").strip()[:100],
-            outcome=outcome if outcome in dashboards.OUTCOME_LABELS else "",
+            outcome=outcome if outcome in read_models.OUTCOME_LABELS else "",
             behind=params.get("behind") == "1",
             overdue=params.get("overdue") == "1",
             sort=sort if sort.lstrip("-") in SORTS else DEFAULT_SORT,
@@ -311,8 +312,6 @@ def ig_lead_reminders_request(*, user, organisation_ids: list[int], request=None
     Only homes in the user's portfolio count (others are ignored). Each request is recorded
     in the home's activity log; the email is sent by `ig_lead_reminder_task` after commit.
     """
-    from .tasks import ig_lead_reminder_task
-
     result = ReminderResult()
     with scopes_disabled():
         allowed = portfolio_organisations(user).filter(pk__in=organisation_ids).values("pk")

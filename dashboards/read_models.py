@@ -1,4 +1,4 @@
-"""Selectors behind the dashboards: the organisation home page, the portfolio, the platform view.
+"""The read models behind the dashboards: the home page, the portfolio, the platform view.
 
 Reads only. Two ways to the projected outcome, and they must agree:
 - one home: `assessments.outcome.assessment_outcome` (what the assessment pages show);
@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from assessments.checks import assessment_warnings
+from assessments.models import ImprovementAction, Level
+from assessments.outcome import assessment_outcome
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
-
-from .models import ActivityLog, Organisation
+from evidence.models import Document, DocumentKind, TrainingRecord
+from organisations.models import ActivityLog, Organisation
 
 # Activity that says nothing about compliance work (sign-ins, our own reminders) is left
 # out of "recent activity" and "last activity".
@@ -50,8 +53,6 @@ def expected_percent(today: dt.date, deadline: dt.date) -> int:
 
 def overdue_actions(organisation_ids: list[int], today: dt.date) -> QuerySet:
     """Open improvement actions past their target date."""
-    from assessments.models import ImprovementAction
-
     return (
         ImprovementAction.objects.overdue(on=today)
         .filter(organisation_id__in=organisation_ids)
@@ -101,8 +102,6 @@ OUTCOME_TAGS = {
 
 
 def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]:
-    from evidence.models import Document
-
     return dict(
         Document.objects.filter(organisation_id__in=organisation_ids, next_review_due__lt=today)
         .values_list("organisation_id")
@@ -162,8 +161,6 @@ CORE_POLICIES = [
 
 def core_policies_missing(organisation: Organisation) -> list[str]:
     """The labels of core policies not yet in the evidence library (two queries)."""
-    from evidence.models import Document, DocumentKind, TrainingRecord
-
     found = set()
     documents = (
         Document.objects.filter(organisation=organisation)
@@ -335,8 +332,6 @@ class HomeDashboard:
 def next_items(responses: list, limit: int = NEXT_ITEMS_SHOWN) -> list:
     """The unanswered items that most move the outcome: Approaching Standards first, then
     Standards Met, in toolkit order. Optional items never change the outcome."""
-    from assessments.models import Level
-
     rank = {Level.APPROACHING: 0, Level.MET: 1}
     open_ = [r for r in responses if r.item.level in rank and not r.is_answered]
     open_.sort(key=lambda r: (rank[r.item.level], r.item.sort_key))
@@ -345,10 +340,6 @@ def next_items(responses: list, limit: int = NEXT_ITEMS_SHOWN) -> list:
 
 def _warnings(assessment, responses, today) -> tuple[list | None, int]:
     """[(response, [AnswerWarning])] for the first few responses with warnings, and the total."""
-    try:
-        from assessments.checks import assessment_warnings
-    except ImportError:
-        return None, 0
     found = assessment_warnings(assessment, responses, today=today)
     listed = [(r, found[r.pk]) for r in responses if r.pk in found]
     return listed[:NEXT_ITEMS_SHOWN], sum(len(w) for w in found.values())
@@ -356,9 +347,6 @@ def _warnings(assessment, responses, today) -> tuple[list | None, int]:
 
 def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) -> HomeDashboard:
     """Everything the organisation home page shows, in a constant number of queries."""
-    from assessments.outcome import assessment_outcome
-    from evidence.models import Document
-
     today = today or timezone.localdate()
     assessment = current_assessment(organisation)
     board = HomeDashboard(today=today, deadline=deadline_for(assessment, today))

@@ -1,0 +1,55 @@
+"""The consultant portfolio as a PDF: the portfolio page's rows, rendered by reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from assessments.models import AssessmentStatus
+from reports.content import fmt_date
+
+from .portfolio import portfolio_rows
+
+
+def _home(row) -> dict:
+    """One home of the portfolio report, from the same row the portfolio page shows."""
+    organisation, assessment, outcome = row.organisation, row.assessment, row.outcome
+    home = {"name": organisation.name, "ods_code": organisation.ods_code, "slug": organisation.slug}
+    if assessment is None:
+        return {**home, "started": False, "outcome": "Not started", "percent": 0, "blockers": []}
+    return {
+        **home,
+        "started": True,
+        "year_label": assessment.year_label,
+        "status": AssessmentStatus(assessment.status).label,
+        "outcome": outcome.label,
+        "headline": outcome.headline,
+        "answered": outcome.answered_mandatory,
+        "total": outcome.total_mandatory,
+        "percent": outcome.percent_mandatory_done,
+        "blockers": [
+            {"ref": r.item.ref, "summary": r.item.summary} for r in outcome.blockers_for_next
+        ],
+        "next_label": outcome.next_label,
+        "overdue_actions": row.actions_overdue,
+        "days_to_deadline": row.days_to_deadline,
+        "deadline": fmt_date(row.deadline),
+        "by_standard": [
+            {"label": p.label, "answered": p.answered, "total": p.total, "percent": p.percent}
+            for p in outcome.by_standard
+        ],
+    }
+
+
+def portfolio_data(user, *, today: dt.date | None = None) -> dict:
+    """One row per home in the user's portfolio (the homes and figures of the portfolio page:
+    `portfolio_rows`), in a constant number of queries."""
+    homes = [_home(row) for row in portfolio_rows(user, today=today)]
+    generated = timezone.localtime()
+    return {
+        "person": (user.full_name or user.email) if user else "",
+        "generated_at": generated.isoformat(),
+        "generated_on": fmt_date(generated.date()),
+        "homes": homes,
+    }
