@@ -2,7 +2,7 @@
 #
 # Edited when DocumentLink moved to assessments (issue 12): this migration used to create
 # evidence_documentlink too, and so depended on assessments. A database made before the
-# move still has that table and its rows: assessments/migrations/0005 adopts it.
+# move still has that table and its rows: assessments/migrations/0007 adopts it.
 
 import django.db.models.deletion
 import evidence.models
