@@ -14,7 +14,7 @@ from organisations.models import Role
 from tests.assessments.factories import assessment_for, catalogue_with
 
 BEFORE_THE_MOVE = [
-    ("assessments", "0006_one_open_suggested_action"),
+    ("assessments", "0007_response_history"),
     ("evidence", "0002_staff_training"),
 ]
 # evidence's migrations as they were before the move (0001 created evidence_documentlink).
@@ -38,7 +38,7 @@ def test_links_made_before_the_move_are_kept(organisation, member):
     latest = _executor().loader.graph.leaf_nodes()
 
     # Back to the old layout, then fill the old table through the old models.
-    _executor().migrate([("assessments", "0006_one_open_suggested_action")])
+    _executor().migrate([("assessments", "0007_response_history")])
     assert "evidence_documentlink" in connection.introspection.table_names()
     with override_settings(MIGRATION_MODULES=LEGACY):
         old_apps = _executor().loader.project_state(BEFORE_THE_MOVE).apps

@@ -37,7 +37,7 @@ class CreateOrAdoptDocumentLink(migrations.CreateModel):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_one_open_suggested_action'),
+        ('assessments', '0007_response_history'),
         ('evidence', '0002_staff_training'),
         ('organisations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
