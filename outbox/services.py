@@ -151,7 +151,8 @@ def emails_to_requeue() -> list[int]:
         Q(status=EmailStatus.PENDING, queued_at__lt=now - requeue_after()) | dead_claim
     )
     ids = list(waiting.values_list("pk", flat=True))
-    Email.objects.filter(pk__in=ids).update(queued_at=now)
+    # Waiting again, and not queued again before OUTBOX_REQUEUE_SECONDS.
+    waiting.filter(pk__in=ids).update(status=EmailStatus.PENDING, queued_at=now)
     return ids
 
 

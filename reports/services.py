@@ -169,7 +169,8 @@ def reports_rescue() -> int:
         | Q(status=ReportStatus.RUNNING, started_at__lt=now - stale_claim())
     )
     ids = list(lost.values_list("pk", flat=True))
-    Report.objects.filter(pk__in=ids, status=ReportStatus.QUEUED).update(queued_at=now)
+    # Back to "Waiting to start", and not queued again before OUTBOX_REQUEUE_SECONDS.
+    lost.filter(pk__in=ids).update(status=ReportStatus.QUEUED, progress=0, queued_at=now)
     for report_id in ids:
         enqueue_now(report_render_task, report_id)
     return len(ids)
