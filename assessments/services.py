@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dspt_portal.deadlines import dspt_deadline
-from dspt_portal.emails import send_templated_email
 from evidence.models import Document
 from organisations.services import activity_record, changes_between, snapshot
+from outbox.services import email_queue
 
 from .models import (
     Approval,
@@ -423,9 +423,7 @@ def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment
         "submitter": by,
         "url": _assessment_url(assessment),
     }
-    transaction.on_commit(
-        lambda: send_templated_email("assessment_submitted", to=[sap.email], context=context)
-    )
+    email_queue("assessment_submitted", to=[sap.email], context=context)
     return assessment
 
 
@@ -487,7 +485,7 @@ def _email_submitter(assessment: Assessment, name: str, context: dict) -> None:
         "url": _assessment_url(assessment),
         **context,
     }
-    transaction.on_commit(lambda: send_templated_email(name, to=[submitter.email], context=context))
+    email_queue(name, to=[submitter.email], context=context)
 
 
 @transaction.atomic

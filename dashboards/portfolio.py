@@ -26,6 +26,7 @@ from assessments.outcome import outcomes_for
 from dspt_portal.spreadsheet_text import plain_cell
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from organisations.services import activity_record
+from outbox.services import enqueue_on_commit
 
 from . import read_models
 from .tasks import ig_lead_reminder_task
@@ -338,6 +339,6 @@ def ig_lead_reminders_request(*, user, organisation_ids: list[int], request=None
                 changes={"to": [None, org.ig_lead.email]},
                 request=request,
             )
-            ig_lead_reminder_task.delay_on_commit(entry.pk)
+            enqueue_on_commit(ig_lead_reminder_task, entry.pk)  # a broker down is no 500
             result.queued.append(org)
     return result

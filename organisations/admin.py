@@ -77,8 +77,6 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Staff can invite from here too: a new invitation is emailed like one from the app."""
-        from django.db import transaction
-
         from .services import activity_record, invitation_send
 
         if not change:
@@ -94,7 +92,7 @@ class InvitationAdmin(admin.ModelAdmin):
                 changes={"email": obj.email, "role": obj.role, "via": "admin"},
                 request=request,
             )
-            transaction.on_commit(lambda: invitation_send(invitation=obj))
+            invitation_send(invitation=obj)
 
 
 @admin.register(ActivityLog)

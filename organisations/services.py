@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scopes_disabled
 
-from dspt_portal.emails import send_templated_email
+from outbox.services import email_queue
 
 from .models import ActivityLog, Invitation, Membership, Organisation, Role
 from .signals import member_leaving
@@ -242,12 +242,13 @@ def invitation_create(
         changes={"email": email, "role": role},
         request=request,
     )
-    transaction.on_commit(lambda: invitation_send(invitation=invitation))
+    invitation_send(invitation=invitation)
     return invitation
 
 
 def invitation_send(*, invitation: Invitation) -> None:
-    send_templated_email(
+    """Record the invitation email in the outbox; it goes out once the transaction commits."""
+    email_queue(
         "invitation",
         to=[invitation.email],
         context={

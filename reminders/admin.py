@@ -42,12 +42,14 @@ class ReminderEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected failed emails again")
     def retry(self, request, queryset):
+        from outbox.services import enqueue_on_commit
+
         from .tasks import reminder_email_send_task
 
         failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
         queryset.filter(pk__in=failed).update(status=EmailStatus.PENDING, last_error="")
         for pk in failed:
-            reminder_email_send_task.delay_on_commit(pk)
+            enqueue_on_commit(reminder_email_send_task, pk)
         messages.success(request, f"{len(failed)} email(s) queued again.")
 
 

@@ -147,11 +147,13 @@ def preference_set(*, user, kind: str, enabled: bool) -> None:
 def email_claim(email_id: int) -> ReminderEmail | None:
     """Claim the email for sending; None if it is sent, failed or being sent by someone else."""
     now = timezone.now()
-    claimed = ReminderEmail.objects.filter(
-        Q(status=EmailStatus.PENDING)
-        | Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM),
-        pk=email_id,
-    ).update(status=EmailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    # Its own committed transaction: no later error in the caller can undo the claim.
+    with transaction.atomic(durable=True):
+        claimed = ReminderEmail.objects.filter(
+            Q(status=EmailStatus.PENDING)
+            | Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM),
+            pk=email_id,
+        ).update(status=EmailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if claimed != 1:
         return None
     return ReminderEmail.objects.select_related("recipient").get(pk=email_id)
@@ -193,16 +195,15 @@ def email_render(email: ReminderEmail) -> Rendered | None:
     return Rendered(message=message, reminder_ids=[r.pk for r in reminders])
 
 
-def email_mark_sent(email: ReminderEmail, rendered: Rendered) -> None:
-    now = timezone.now()
+def email_mark_sent(
+    email_id: int, reminder_ids: list[int], *, sent_at: dt.datetime, subject: str
+) -> None:
+    """The email and the reminders in it went out: one transaction, so neither is resent."""
     with transaction.atomic():
-        ReminderEmail.objects.filter(pk=email.pk).update(
-            status=EmailStatus.SENT,
-            sent_at=now,
-            subject=rendered.message.subject[:300],
-            last_error="",
+        ReminderEmail.objects.filter(pk=email_id).update(
+            status=EmailStatus.SENT, sent_at=sent_at, subject=subject[:300], last_error=""
         )
-        Reminder.objects.filter(pk__in=rendered.reminder_ids).update(sent_at=now)
+        Reminder.objects.filter(pk__in=reminder_ids).update(sent_at=sent_at)
 
 
 def email_mark_sent_empty(email: ReminderEmail) -> None:

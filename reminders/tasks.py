@@ -7,10 +7,12 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from organisations.models import Membership, Organisation, Role
+from outbox.services import enqueue_now, write_after_send
 
 from . import services
 from .collect import consultant_digest
@@ -75,7 +77,13 @@ def reminders_digest_task(day: str, consultant_ids: list[int]) -> int:
 
 
 def email_send(email_id: int) -> str:
-    """Claim, render and send one reminder email. Returns what happened."""
+    """Claim, render and send one reminder email. Returns what happened.
+
+    Once SMTP has accepted the email, marking it sent must not be lost, or the next sweep
+    would take the unmarked claim for a dead worker's and send it again: the mark rides out
+    a dropped database connection, and if the database stays away it is handed to the
+    broker (`reminder_email_mark_sent_task`), which keeps trying.
+    """
     email = services.email_claim(email_id)
     if email is None:
         return "skipped"
@@ -84,8 +92,37 @@ def email_send(email_id: int) -> str:
         services.email_mark_sent_empty(email)
         return "empty"
     rendered.message.send()
-    services.email_mark_sent(email, rendered)
+    sent_at = timezone.now()
+    subject = rendered.message.subject
+    try:
+        write_after_send(
+            lambda: services.email_mark_sent(
+                email.pk, rendered.reminder_ids, sent_at=sent_at, subject=subject
+            )
+        )
+    except DatabaseError:
+        logger.exception("Reminder email %s went out but could not be marked sent", email_id)
+        enqueue_now(
+            reminder_email_mark_sent_task,
+            email.pk,
+            rendered.reminder_ids,
+            sent_at.isoformat(),
+            subject,
+        )
     return "sent"
+
+
+@shared_task(bind=True, max_retries=24 * 60, default_retry_delay=60)
+def reminder_email_mark_sent_task(
+    self, email_id: int, reminder_ids: list[int], sent_at: str, subject: str
+) -> None:
+    """The email went out; the database did not take the mark then. Keep trying."""
+    try:
+        services.email_mark_sent(
+            email_id, reminder_ids, sent_at=dt.datetime.fromisoformat(sent_at), subject=subject
+        )
+    except Exception as exc:
+        raise self.retry(exc=exc) from exc
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)

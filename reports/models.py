@@ -78,6 +78,11 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
+    # The outbox side: when the render was last handed to the queue, how many renders were
+    # started, and the Celery task that is rendering it now.
+    queued_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -94,6 +99,15 @@ class Report(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        """Failed, or still not ready long after it was queued (its render was lost)."""
+        if self.status == ReportStatus.FAILED:
+            return True
+        waited = dt.timedelta(seconds=settings.REPORT_RETRY_AFTER_SECONDS)
+        last = max(self.queued_at, self.started_at or self.queued_at)
+        return self.is_pending and timezone.now() - last > waited
 
     @property
     def is_ready(self) -> bool:

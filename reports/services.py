@@ -5,6 +5,10 @@ Other apps:
 - `report_request(*, assessment, kind, by, approval=None, request=None) -> Report`
 - `approval_report_ensure(*, approval, by=None) -> Report`: the PDF of an approved
   revision, made once from its snapshot; call it after approving (on commit).
+
+A Report row is its own outbox entry: it is saved (QUEUED) before the render is queued, a
+render claims it with a conditional UPDATE, and `reports_rescue` (every minute) queues again
+the reports whose render was lost: never picked up, or started by a worker that is gone.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Approval, Assessment
-from dspt_portal.emails import send_templated_email
 from evidence.models import DocumentVersion
 from organisations.services import activity_record
+from outbox.services import email_queue, enqueue_now, enqueue_on_commit, requeue_after, stale_claim
 
 from . import render
 from .content import approval_report_data, assessment_report_data
@@ -64,6 +69,8 @@ def report_request(
             .first()
         )
         if existing is not None:
+            if existing.can_retry:  # its render was lost: asking again starts it again
+                _requeue(existing)
             return existing
     if approval is not None:
         data = approval_report_data(approval)
@@ -89,8 +96,84 @@ def report_request(
     )
     from .tasks import report_render_task
 
-    report_render_task.delay_on_commit(report.pk)
+    enqueue_on_commit(report_render_task, report.pk)
     return report
+
+
+def _requeue(report: Report) -> None:
+    from .tasks import report_render_task
+
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.QUEUED, progress=0, attempts=0, error="", queued_at=timezone.now()
+    )
+    report.refresh_from_db()
+    enqueue_on_commit(report_render_task, report.pk)
+
+
+@transaction.atomic
+def report_retry(*, report: Report, by, request=None) -> Report:
+    """Start a failed or lost render again, on the same report (so links to it keep working)."""
+    if not report.can_retry:
+        raise ValidationError("This report is still being made. Give it a few more minutes.")
+    _requeue(report)
+    activity_record(
+        organisation=report.organisation,
+        actor=by,
+        action="report.retried",
+        target=report,
+        changes={"kind": report.kind},
+        request=request,
+    )
+    return report
+
+
+def report_claim(report_id: int, *, task_id: str | None = None) -> Report | None:
+    """Take the report for rendering; None when it is done or someone alive is rendering it.
+
+    A render older than the task time limit has been killed, and the same task handed back
+    after its worker died (same task id) carries on at once. A report whose renders keep
+    dying (e.g. out of memory) fails after REPORT_MAX_ATTEMPTS instead of looping.
+    """
+    now = timezone.now()
+    takeover = Q(status=ReportStatus.RUNNING, started_at__lt=now - stale_claim())
+    if task_id:
+        takeover |= Q(status=ReportStatus.RUNNING, task_id=task_id)
+    ours = Report.objects.filter(Q(status=ReportStatus.QUEUED) | takeover, pk=report_id)
+    if ours.filter(attempts__gte=settings.REPORT_MAX_ATTEMPTS).update(
+        status=ReportStatus.FAILED, progress=0, error=GAVE_UP, finished_at=now
+    ):
+        return None
+    claimed = ours.update(
+        status=ReportStatus.RUNNING,
+        progress=10,
+        started_at=now,
+        error="",
+        task_id=task_id or "",
+        attempts=F("attempts") + 1,
+    )
+    if claimed != 1:
+        return None
+    return Report.objects.select_related("organisation", "requested_by").get(pk=report_id)
+
+
+GAVE_UP = "This report could not be made. Please try again, or ask us for help."
+
+
+def reports_rescue() -> int:
+    """Queue again every report whose render was lost. Returns how many."""
+    from .tasks import report_render_task
+
+    now = timezone.now()
+    lost = Report.objects.filter(
+        Q(status=ReportStatus.QUEUED, queued_at__lt=now - requeue_after())
+        | Q(status=ReportStatus.RUNNING, started_at__lt=now - stale_claim())
+    )
+    ids = list(lost.values_list("pk", flat=True))
+    # Back to "Waiting to start", and not queued again before OUTBOX_REQUEUE_SECONDS.
+    lost.filter(pk__in=ids).update(status=ReportStatus.QUEUED, progress=0, queued_at=now)
+    for report_id in ids:
+        enqueue_now(report_render_task, report_id)
+    return len(ids)
 
 
 def approval_report_ensure(*, approval: Approval, by=None) -> Report:
@@ -120,12 +203,11 @@ def _render_bytes(report: Report) -> bytes:
 
 
 def report_render(*, report: Report) -> Report:
-    """Render the report from its stored data and store the file under org_<id>/reports/.
+    """Render a claimed report from its stored data and store the file under org_<id>/reports/.
 
     Safe to run again: it overwrites the same file (same key), and the same data gives
     the same bytes. Failures are kept on the report for the page to show.
     """
-    _set_progress(report, 10, status=ReportStatus.RUNNING, started_at=timezone.now(), error="")
     try:
         content = _render_bytes(report)
         _set_progress(report, 90)
@@ -144,10 +226,11 @@ def report_render(*, report: Report) -> Report:
     report.size, report.sha256 = len(content), hashlib.sha256(content).hexdigest()
     report.status, report.progress, report.error = ReportStatus.READY, 100, ""
     report.finished_at = timezone.now()
-    report.save(
-        update_fields=["file", "size", "sha256", "status", "progress", "error", "finished_at"]
-    )
-    _email_ready(report)
+    with transaction.atomic():  # "ready" and its email are recorded together
+        report.save(
+            update_fields=["file", "size", "sha256", "status", "progress", "error", "finished_at"]
+        )
+        _email_ready(report)
     return report
 
 
@@ -157,17 +240,15 @@ def _email_ready(report: Report) -> None:
     if person is None or not person.email:
         return
     url = settings.SITE_URL + reverse("reports:index", kwargs={"org": report.organisation.slug})
-    transaction.on_commit(
-        lambda: send_templated_email(
-            "report_ready",
-            to=[person.email],
-            context={
-                "report": report,
-                "organisation": report.organisation,
-                "url": url,
-                "person": person,
-            },
-        )
+    email_queue(
+        "report_ready",
+        to=[person.email],
+        context={
+            "report": report,
+            "organisation": report.organisation,
+            "url": url,
+            "person": person,
+        },
     )
 
 

@@ -3,16 +3,24 @@
 from celery import shared_task
 from django_scopes import scope, scopes_disabled
 
-from .models import Report
-from .services import report_render
+from . import services
 
 
-@shared_task(acks_late=True)
-def report_render_task(report_id: int) -> None:
-    """Render a report. Idempotent: running it again overwrites the same file."""
+@shared_task(bind=True)
+def report_render_task(self, report_id: int) -> str:
+    """Render a report. Claims it first: a second copy of the task does nothing."""
     with scopes_disabled():
-        report = Report.objects.select_related("organisation").filter(pk=report_id).first()
-    if report is None:  # deleted since it was queued
-        return
+        report = services.report_claim(report_id, task_id=self.request.id)
+    if report is None:  # done, deleted, or being rendered by a live worker
+        return "skipped"
     with scope(organisation=report.organisation):
-        report_render(report=report)
+        services.report_render(report=report)
+    return "rendered"
+
+
+@shared_task
+def reports_rescue_task() -> int:
+    """Every minute (beat schedule in the database, see reports/migrations/0003): queue again
+    the reports whose render was lost."""
+    with scopes_disabled():
+        return services.reports_rescue()

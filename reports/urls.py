@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("request/", views.report_request, name="request"),
     path("<int:pk>/", views.report_status, name="status"),
+    path("<int:pk>/retry/", views.report_retry, name="retry"),
     path("<int:pk>/download/", views.report_download, name="download"),
     path("submission-pack/", views.submission_pack, name="pack"),
     path("checklist.xlsx", views.export_xlsx, name="export_xlsx"),

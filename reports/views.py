@@ -91,6 +91,17 @@ def report_request(request: HttpRequest, org: str) -> HttpResponse:
     return redirect(f"{reverse('reports:index', kwargs={'org': org})}#report-{report.pk}")
 
 
+@require_POST
+def report_retry(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    report = get_object_or_404(request.organisation.reports, pk=pk)
+    try:
+        services.report_retry(report=report, by=request.user, request=request)
+        messages.success(request, f"{report.title}: we are making it again.")
+    except ValidationError as e:
+        messages.info(request, " ".join(e.messages))
+    return redirect(f"{reverse('reports:index', kwargs={'org': org})}#report-{report.pk}")
+
+
 @require_GET
 def report_status(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """The report's row; HTMX polls it while the report is being made."""

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "simple_history",
+    "outbox",
     # Our apps, lowest layer first (ARCHITECTURE.md; `make lint` checks the imports).
     "accounts",
     "organisations",
@@ -92,6 +93,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A kept-open connection is checked before each request reuses it, so a database restart
+# costs a reconnect, not one error page per worker.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts
@@ -151,6 +155,13 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="DSPT Portal <no-reply@dspt-portal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connect or reply may take before the send fails (and is retried later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Outbox emails: the first retry waits this long (then doubles); after the last try, failed.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# Work still waiting this long after it was queued is queued again by the outbox sweep.
+OUTBOX_REQUEUE_SECONDS = env.int("OUTBOX_REQUEUE_SECONDS", default=120)
 
 # --- Celery: the embedded default needs no server (kombu's SQLAlchemy transport on SQLite).
 CELERY_BROKER_URL = env(
@@ -161,17 +172,46 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "Europe/London"
-CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
-CELERY_TASK_TIME_LIMIT = 6 * 60
+# A task past the soft limit is told to stop; past the hard limit its process is killed.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+# Every task is safe to run twice (each claims its row first), so a message is acknowledged
+# only when its task has finished, and a worker process that dies (killed, out of memory)
+# hands its message back instead of acknowledging it. The outbox sweep catches the rest.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues while the broker is down gives up quickly: the work is already
+# recorded in the database and the outbox sweep queues it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # An unacknowledged task (its worker died) is handed out again after this long.
+    # An unacknowledged task (its worker died) is handed out again after this long. It must
+    # be longer than any task may run, or a slow task would be handed to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
         "CELERY_VISIBILITY_TIMEOUT", default=3600
     )
+    CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
+    if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+        raise ImproperlyConfigured(
+            "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT."
+        )
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
+
+# --- Reports
+# A report not ready this long after it was asked for offers a "Try again" button.
+REPORT_RETRY_AFTER_SECONDS = env.int("REPORT_RETRY_AFTER_SECONDS", default=300)
+# A render killed this many times (e.g. out of memory) is marked failed, not tried again.
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 
 # --- Reminders
 # Organisations per sweep task; each batch runs a fixed number of queries.

@@ -29,6 +29,7 @@ CASES = [
     Case("reports:index", READ),
     Case("reports:request", READ, method="post", data={"kind": "assessment_pdf"}),
     Case("reports:status", READ, kwargs=lambda c: {"pk": c["report"].pk}),
+    Case("reports:retry", READ, method="post", kwargs=lambda c: {"pk": c["report"].pk}),
     Case("reports:download", READ, kwargs=lambda c: {"pk": c["report"].pk}),
     Case("reports:pack", READ),
     Case("reports:export_xlsx", READ),

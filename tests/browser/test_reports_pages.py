@@ -66,3 +66,30 @@ def test_reports_page_updates_when_the_report_is_ready(
     page.get_by_role("link", name=f"Download {report.title}").wait_for(timeout=8000)
     assert "Ready" in page.locator(f"#report-{report.pk}").inner_text()
     screenshot(page, "reports-index-1024")
+
+
+def test_a_report_that_is_taking_too_long_offers_try_again(
+    browser_page, live_url, login, manager, complete_assessment, assert_accessible, screenshot
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.models import Report
+
+    page = browser_page
+    report = report_request(
+        assessment=complete_assessment, kind=ReportKind.ASSESSMENT_DOCX, by=manager
+    )
+    # Its render was lost ten minutes ago (the broker was down when it was asked for).
+    Report.objects.filter(pk=report.pk).update(queued_at=timezone.now() - dt.timedelta(minutes=10))
+    login(page, manager)
+    page.goto(live_url(reverse("reports:index", kwargs={"org": "vn4k2"})))
+    row = page.locator(f"#report-{report.pk}")
+    assert "taking longer than it should" in row.inner_text()
+    assert_accessible(page)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    screenshot(page, "reports-try-again-768")
+    row.get_by_role("button", name=f"Try again to make {report.title}").click()
+    page.get_by_text("we are making it again").wait_for(timeout=8000)
+    assert "Try again" not in page.locator(f"#report-{report.pk}").inner_text()

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core import mail
 from django.urls import reverse
 
 from organisations.models import ActivityLog, Invitation, Membership, Role
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+from tests.mail import deliver_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,9 @@ def test_an_admin_invites_someone_by_email(
     assert response.status_code == 302
     invitation = Invitation.objects.get(organisation=organisation)
     assert invitation.email == "new.person@example.org"
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    sent = deliver_emails()
+    assert len(sent) == 1
+    message = sent[0]
     assert organisation.name in message.subject
     assert reverse("organisations:invitation_accept", args=[invitation.token]) in message.body
     assert message.alternatives[0][1] == "text/html"

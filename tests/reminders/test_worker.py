@@ -1,5 +1,5 @@
-"""A real Celery worker against Redis runs the sweep and delivers each reminder exactly once,
-even when it is killed in the middle of the sweep and started again."""
+"""A real Celery worker against a private Redis runs the sweep and delivers each reminder
+exactly once, even when it is killed in the middle of the sweep and started again."""
 
 import datetime as dt
 import os
@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from evidence.models import Document
 from organisations.models import Role
 from reminders.models import EmailStatus, ReminderEmail
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.services import PrivateRedis, celery_broker, need
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
@@ -28,16 +28,12 @@ DAY = "2026-03-01"
 
 @pytest.fixture
 def real_services():
-    broker = settings.CELERY_BROKER_URL
-    if not (broker.startswith("redis://") and connection.vendor == "postgresql"):
-        message = "needs PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL), as in CI"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    import redis
-
-    redis.Redis.from_url(broker).flushdb()
-    return broker
+    """A private redis-server (never the shared one) for the worker and for this process."""
+    need(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL), as in CI")
+    server = PrivateRedis().start()
+    with celery_broker(server.url):
+        yield server.url
+    server.stop()
 
 
 @pytest.fixture
@@ -64,6 +60,8 @@ def _worker(outbox: Path, broker: str) -> subprocess.Popen:
         "TEST_EMAIL_BACKEND": "tests.reminders.slow_mail.SlowFileBackend",
         "TEST_EMAIL_FILE_PATH": str(outbox),
         "CELERY_VISIBILITY_TIMEOUT": "4",
+        "CELERY_TASK_SOFT_TIME_LIMIT": "2",  # the visibility timeout must exceed the limits
+        "CELERY_TASK_TIME_LIMIT": "3",
         "REMINDER_STALE_CLAIM_SECONDS": "2",
         "REMINDER_BATCH_SIZE": "3",
     }

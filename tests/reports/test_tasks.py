@@ -12,6 +12,7 @@ from organisations.models import ActivityLog, Role
 from reports.models import Report, ReportKind, ReportStatus
 from reports.services import approval_report_ensure, report_request
 from reports.tasks import report_render_task
+from tests.mail import deliver_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +21,14 @@ def test_requesting_a_report_queues_the_render_after_commit(
     complete_assessment, sap, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("reports.tasks.report_render_task.delay") as delay,
+        mock.patch("reports.tasks.report_render_task.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         report = report_request(
             assessment=complete_assessment, kind=ReportKind.ASSESSMENT_PDF, by=sap
         )
     assert len(callbacks) == 1
-    delay.assert_called_once_with(report.pk)
+    delay.assert_called_once_with(args=(report.pk,))
     assert report.status == ReportStatus.QUEUED
     assert ActivityLog.objects.filter(action="report.requested", actor=sap).exists()
 
@@ -153,12 +154,12 @@ def test_another_organisations_report_is_404(complete_assessment, sap, other_org
 def test_the_person_who_asked_is_emailed_when_the_report_is_ready(
     complete_assessment, sap, django_capture_on_commit_callbacks
 ):
-    from django.core import mail
 
     report = report_request(assessment=complete_assessment, kind=ReportKind.ASSESSMENT_DOCX, by=sap)
     with django_capture_on_commit_callbacks(execute=True):
         report_render_task(report.pk)
-    (message,) = mail.outbox
+    sent = deliver_emails()
+    (message,) = sent
     assert message.to == [sap.email]
     assert "Your report is ready" in message.subject
     assert f"/o/{complete_assessment.organisation.slug}/reports/" in message.body
