@@ -48,6 +48,33 @@ def activity_record(
     )
 
 
+def staff_action_record(
+    *,
+    organisations,
+    staff,
+    action: str,
+    target: Model | None = None,
+    changes: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> list[ActivityLog]:
+    """A platform staff member's support action, in the activity log of each organisation it
+    touches, with the staff member's name (the organisation sees who did it and that it was
+    done by platform support, not by one of its own people)."""
+    name = staff.get_full_name() if staff is not None else ""
+    changes = {**(changes or {}), "by_platform_staff": name}
+    return [
+        activity_record(
+            organisation=org,
+            actor=staff,
+            action=action,
+            target=target,
+            changes=changes,
+            request=request,
+        )
+        for org in organisations
+    ]
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, Model):
         return str(value)
