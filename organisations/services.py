@@ -237,24 +237,39 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 @transaction.atomic
+def can_grant(organisation: Organisation, by, role: str) -> bool:
+    """Whether `by` may give (or take back an invitation for) this role here. A consultant
+    may bring people in, but only an admin can make another admin. Platform staff acting
+    from the admin are no member and may."""
+    inviter = Membership.objects.filter(organisation=organisation, user=by).first()
+    return inviter is None or inviter.can_manage or role != Role.ADMIN
+
+
 def invitation_create(
     *, organisation: Organisation, email: str, role: str, by, request=None
 ) -> Invitation:
-    """Invite someone by email; a newer invitation to the same address replaces the old one."""
+    """Invite someone by email; a newer invitation to the same address replaces the old one,
+    but only if the inviter could have granted the old one's role."""
     email = email.strip().lower()
-    inviter = Membership.objects.filter(organisation=organisation, user=by).first()
-    if inviter is not None and not inviter.can_manage and role == Role.ADMIN:
-        # A consultant may bring people in, but only an admin can make another admin.
+    if not can_grant(organisation, by, role):
         raise ValidationError({"role": "Only an admin of this organisation can invite an admin."})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
     now = timezone.now()
-    Invitation.objects.filter(
+    pending = Invitation.objects.filter(
         organisation=organisation,
         email__iexact=email,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
-    ).update(revoked_at=now)
+    )
+    if any(not can_grant(organisation, by, old) for old in pending.values_list("role", flat=True)):
+        raise ValidationError(
+            {
+                "email": f"{email} already has an invitation as admin. Only an admin of "
+                f"{organisation.name} can change or withdraw it."
+            }
+        )
+    pending.update(revoked_at=now)
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
@@ -290,6 +305,10 @@ def invitation_send(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by, request=None) -> None:
+    if not can_grant(invitation.organisation, by, invitation.role):
+        raise ValidationError(
+            "Only an admin of this organisation can withdraw an admin's invitation."
+        )
     Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

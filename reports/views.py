@@ -72,6 +72,7 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @require_POST
+@require_role(Role.EDITOR)
 def report_request(request: HttpRequest, org: str) -> HttpResponse:
     assessment = _assessment_or_404(request)
     form = ReportRequestForm(request.POST)
