@@ -13,15 +13,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scopes_disabled
 
+from dspt_portal.client_ip import client_ip
 from dspt_portal.emails import send_templated_email
 
 from .models import ActivityLog, Invitation, Membership, Organisation, Role
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def activity_record(
@@ -44,7 +39,7 @@ def activity_record(
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
         object_repr=str(target)[:250] if target is not None else "",
         changes=changes or {},
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
 
 

@@ -4,6 +4,7 @@ import, the status badge settings; plus the public badge and the consultant port
 import dataclasses
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -253,7 +254,11 @@ def _public_status(token: str) -> dict:
 
 @require_GET
 def status_page(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "reports/status_page.html", {"status": _public_status(token)})
+    context = {
+        "status": _public_status(token),
+        "toolkit_search_url": settings.DSPT_ORGANISATION_SEARCH_URL,
+    }
+    return render(request, "reports/status_page.html", context)
 
 
 @require_GET
