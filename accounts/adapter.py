@@ -5,7 +5,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from dspt_portal.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,6 +16,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same address the audit log records (behind TRUSTED_PROXY_COUNT proxies).
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # Someone who signed in with their password a few minutes ago (e.g. and was then

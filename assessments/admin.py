@@ -1,11 +1,19 @@
-"""Staff support views. The catalogue is read-only here: change it with import_dspt."""
+"""Staff support views. The catalogue is read-only here: change it with import_dspt.
 
-from django.contrib import admin
+A home's assessment, answers, comments, approvals and plan are read-only too; the support
+changes staff may need are admin actions that write to the home's activity log.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
+
+from organisations.services import staff_action_record
 
 from .models import (
     Approval,
     Assertion,
     Assessment,
+    AssessmentStatus,
     CatalogueVersion,
     Comment,
     EvidenceItem,
@@ -59,42 +67,96 @@ class EvidenceItemAdmin(ReadOnlyAdmin):
     list_select_related = ["version"]
 
 
+class TenantRecordAdmin(ReadOnlyAdmin):
+    """A home's own record (answers, comments, approvals, plan): staff can read it here,
+    never rewrite or delete it. Support changes are the explicit, logged actions below."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(TenantRecordAdmin):
     list_display = ["organisation", "dspt_year", "catalogue", "status", "revision", "updated_at"]
     list_filter = ["status", "dspt_year", "catalogue"]
     search_fields = ["organisation__name", "organisation__ods_code"]
     list_select_related = ["organisation", "catalogue"]
-    readonly_fields = ["organisation", "catalogue", "created_by", "created_at", "updated_at"]
-    raw_id_fields = ["submitted_by", "returned_by"]
+    exclude = ["carry_forward_report"]
+    actions = ["unlock_for_changes"]
+
+    @admin.action(description="Unlock for changes (platform support; logged for the home)")
+    @transaction.atomic
+    def unlock_for_changes(self, request, queryset):
+        unlocked = 0
+        for assessment in queryset.select_related("organisation"):
+            before = assessment.status
+            if before == AssessmentStatus.DRAFT:
+                continue
+            if before == AssessmentStatus.AWAITING_APPROVAL:
+                assessment.status = AssessmentStatus.DRAFT
+                assessment.save(update_fields=["status", "updated_at"])
+            else:  # approved or published: a new revision; earlier approvals stay as they were
+                assessment.status = AssessmentStatus.DRAFT
+                assessment.revision += 1
+                assessment.submitted_by = assessment.submitted_at = None
+                assessment.save()
+            staff_action_record(
+                organisations=[assessment.organisation],
+                staff=request.user,
+                action="assessment.unlocked_by_support",
+                target=assessment,
+                changes={"status": [before, AssessmentStatus.DRAFT]},
+                request=request,
+            )
+            unlocked += 1
+        messages.success(request, f"{unlocked} assessment(s) unlocked for changes.")
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(TenantRecordAdmin):
     list_display = ["item", "organisation", "status", "owner", "not_applicable", "updated_at"]
     list_filter = ["status", "not_applicable", "review_needed", "item__level", "item__category"]
     search_fields = ["item__ref", "organisation__name", "organisation__ods_code", "narrative"]
     list_select_related = ["item", "organisation", "owner"]
-    readonly_fields = ["organisation", "assessment", "item", "carried_from", "updated_by"]
-    raw_id_fields = ["owner"]
+
+
+REDACTED = "[Removed by platform support]"
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(TenantRecordAdmin):
     list_display = ["response", "author", "created_at"]
     search_fields = ["text", "author__email"]
     list_select_related = ["response__item", "response__assessment__organisation", "author"]
-    readonly_fields = ["organisation", "response", "author"]
+    actions = ["redact"]
+
+    @admin.action(description="Remove the text (e.g. personal data posted by mistake; logged)")
+    @transaction.atomic
+    def redact(self, request, queryset):
+        comments = list(queryset.exclude(text=REDACTED).select_related("organisation"))
+        for comment in comments:
+            comment.text = REDACTED
+            comment.save(update_fields=["text"])
+            staff_action_record(
+                organisations=[comment.organisation],
+                staff=request.user,
+                action="comment.removed_by_support",
+                target=comment,
+                request=request,
+            )
+        messages.success(request, f"{len(comments)} comment(s) removed.")
 
 
 @admin.register(Approval)
-class ApprovalAdmin(admin.ModelAdmin):
+class ApprovalAdmin(TenantRecordAdmin):
     list_display = ["assessment", "revision", "outcome_level", "approved_by", "approved_at"]
     list_display += ["published_on", "published_outcome"]
     list_filter = ["outcome_level", "published_outcome"]
     search_fields = ["assessment__organisation__name"]
     list_select_related = ["assessment__organisation", "approved_by"]
-    readonly_fields = ["organisation", "assessment", "snapshot", "approved_by", "submitted_by"]
+    exclude = ["snapshot"]
 
 
 class ImprovementActionItemInline(admin.TabularInline):
@@ -104,13 +166,20 @@ class ImprovementActionItemInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["response"]
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(admin.ModelAdmin):
+class ImprovementActionAdmin(TenantRecordAdmin):
     list_display = ["title", "organisation", "owner", "target_date", "status", "completed_on"]
     list_filter = ["status", "target_date"]
     search_fields = ["title", "organisation__name", "organisation__ods_code", "owner__email"]
     list_select_related = ["organisation", "owner"]
-    raw_id_fields = ["assessment", "owner", "created_by"]
-    readonly_fields = ["created_at", "updated_at"]
     inlines = [ImprovementActionItemInline]

@@ -9,6 +9,7 @@ as code moves up or down the layers (see ARCHITECTURE.md):
 - `reports_public:` the status badge (reports) and the portfolio PDF (dashboards).
 """
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,6 +19,7 @@ import dashboards.views
 import evidence.urls
 import organisations.urls
 import reports.public_urls
+from accounts.views import enrol_totp
 
 from . import views
 
@@ -26,6 +28,9 @@ admin.site.site_header = "DSPT Portal administration"
 # are not superusers see the platform overview, not tenant data.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 admin.site.site_title = "DSPT Portal admin"
+# No password-only door: /admin/login/ sends everyone to the allauth sign-in (rate limits,
+# second factor); Django's own admin login form is never shown.
+admin.site.login = secure_admin_login(admin.site.login)
 
 evidence_urls = (evidence.urls.urlpatterns + assessments.link_urls.urlpatterns, "evidence")
 reports_public_urls = (
@@ -42,6 +47,8 @@ organisations_urls = (
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Ours first: allauth's enrolment page that also records the code typed in this session.
+    path("accounts/2fa/totp/activate/", enrol_totp, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:org>/assessment/", include("assessments.urls")),

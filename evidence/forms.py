@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from accounts.models import User
 
 from .models import Document, DocumentKind, ReviewStatus, StaffMember, TrainingRecord
+from .training_import import MAX_BYTES as TRAINING_IMPORT_MAX_BYTES
 from .uploads import (
     ACCEPTED_DESCRIPTION,
     UploadRefused,
@@ -201,6 +202,20 @@ class TrainingImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file", help_text="Saved as CSV (UTF-8 is best). Up to 2,000 rows."
     )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The streaming limit dropped the file part-way: say so, not "choose a file".
+        self.too_large = too_large
+        self.fields["file"].required = not too_large
+
+    def clean_file(self):
+        if self.too_large:
+            raise ValidationError(
+                f"This file is larger than {filesizeformat(TRAINING_IMPORT_MAX_BYTES)}. A "
+                "register of 2,000 people fits in far less: check you chose the CSV file."
+            )
+        return self.cleaned_data.get("file")
 
 
 class SummaryDateForm(forms.Form):

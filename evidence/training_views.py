@@ -14,6 +14,7 @@ from organisations.models import Role
 from . import services
 from .forms import StaffMemberForm, SummaryDateForm, TrainingImportForm, TrainingRecordForm
 from .models import StaffMember, TrainingRecord
+from .training_import import MAX_BYTES as TRAINING_IMPORT_MAX_BYTES
 from .training_import import (
     TEMPLATE_HEADER,
     ImportFileError,
@@ -21,6 +22,7 @@ from .training_import import (
     training_import,
     training_import_preview,
 )
+from .uploads import streaming_size_limit, upload_was_too_large
 
 
 def _staff(request: HttpRequest, pk: int) -> StaffMember:
@@ -122,6 +124,7 @@ def record_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return redirect("evidence:staff_edit", org, record.staff_member_id)
 
 
+@streaming_size_limit(max_bytes=TRAINING_IMPORT_MAX_BYTES)
 @require_role(Role.EDITOR)
 def training_import_view(request: HttpRequest, org: str) -> HttpResponse:
     """Upload -> preview with per-row errors -> confirm. Nothing is written before confirming."""
@@ -139,7 +142,9 @@ def training_import_view(request: HttpRequest, org: str) -> HttpResponse:
                     request, f"Imported: {people} new people and {records} training records."
                 )
                 return redirect("evidence:training", org)
-            form = TrainingImportForm(request.POST, request.FILES)
+            form = TrainingImportForm(
+                request.POST, request.FILES, too_large=upload_was_too_large(request)
+            )
             if form.is_valid():
                 text = decode_csv(form.cleaned_data["file"].read())
                 preview = training_import_preview(organisation=request.organisation, text=text)

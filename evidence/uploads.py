@@ -146,17 +146,29 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
-def streaming_size_limit(view: Callable) -> Callable:
+def streaming_size_limit(view: Callable | None = None, *, max_bytes: int | None = None):
     """Install `SizeLimitUploadHandler` before the body is read (Django's documented way:
-    exempt from CSRF so the middleware does not parse the body first, then protect)."""
-    protected = csrf_protect(view)
+    exempt from CSRF so the middleware does not parse the body first, then protect).
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
-        return protected(request, *args, **kwargs)
+    `@streaming_size_limit` applies the evidence upload limit; imports pass their own,
+    smaller one: `@streaming_size_limit(max_bytes=...)`."""
 
-    return csrf_exempt(wrapper)
+    def decorate(view: Callable) -> Callable:
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            request.upload_handlers.insert(0, SizeLimitUploadHandler(request, max_bytes))
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(wrapper)
+
+    return decorate(view) if view is not None else decorate
+
+
+def upload_was_too_large(request: HttpRequest, field: str = "file") -> bool:
+    """True when the streaming limit dropped this field's file part-way through."""
+    return field in getattr(request, "oversized_uploads", ())
 
 
 # --- Display names --------------------------------------------------------------------------

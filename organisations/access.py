@@ -40,7 +40,12 @@ class OrganisationMiddleware:
         if request.path.startswith("/admin/"):
             # Platform staff support tool: Django admin only admits staff.
             with scopes_disabled():
-                return view_func(request, *view_args, **view_kwargs)
+                response = view_func(request, *view_args, **view_kwargs)
+                # Admin pages are TemplateResponses: render them (widgets and inlines query
+                # tenant rows) while scopes are still off.
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                return response
         slug = view_kwargs.get("org")
         if slug is None:
             return None

@@ -1,6 +1,48 @@
 from django.contrib import admin
 
 from .models import ActivityLog, Invitation, Membership, Organisation
+from .services import staff_action_record
+
+
+class StaffAuditedAdmin(admin.ModelAdmin):
+    """Every change staff make here is written to the organisation's activity log."""
+
+    def _organisation(self, obj) -> Organisation:
+        return obj if isinstance(obj, Organisation) else obj.organisation
+
+    def _record(self, request, obj, verb: str, changes=None) -> None:
+        staff_action_record(
+            organisations=[self._organisation(obj)],
+            staff=request.user,
+            action=f"{obj._meta.model_name}.{verb}_by_support",
+            target=obj,
+            changes=changes,
+            request=request,
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            self._record(request, obj, "changed", {"fields": list(form.changed_data)})
+
+    def delete_model(self, request, obj):
+        self._record(request, obj, "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._record(request, obj, "deleted")
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk:
+                self._record(request, deleted.instance, "deleted")
+        super().save_formset(request, form, formset, change)
+        for obj, fields in formset.changed_objects:
+            self._record(request, obj, "changed", {"fields": list(fields)})
+        for obj in formset.new_objects:
+            self._record(request, obj, "created")
 
 
 class MembershipInline(admin.TabularInline):
@@ -10,7 +52,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(StaffAuditedAdmin):
     list_display = ["name", "ods_code", "service_type", "parent", "require_mfa", "created_at"]
     list_filter = ["service_type", "require_mfa", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "ods_code", "cqc_location_id", "postcode"]
@@ -19,9 +61,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an organisation's record and audit trail are kept
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(StaffAuditedAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = [
@@ -35,7 +80,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(StaffAuditedAdmin):
     list_display = [
         "email",
         "organisation",
@@ -84,6 +129,8 @@ class InvitationAdmin(admin.ModelAdmin):
             obj.email = obj.email.strip().lower()
         super().save_model(request, obj, form, change)
         if not change:
+            if obj.organisation_id is not None:
+                self._record(request, obj, "created", {"email": obj.email, "role": obj.role})
             activity_record(
                 organisation=obj.organisation,
                 actor=request.user,

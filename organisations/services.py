@@ -13,16 +13,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scopes_disabled
 
+from dspt_portal.client_ip import client_ip
 from outbox.services import email_queue
 
 from .models import ActivityLog, Invitation, Membership, Organisation, Role
 from .signals import member_leaving
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def activity_record(
@@ -45,8 +40,35 @@ def activity_record(
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
         object_repr=str(target)[:250] if target is not None else "",
         changes=changes or {},
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
+
+
+def staff_action_record(
+    *,
+    organisations,
+    staff,
+    action: str,
+    target: Model | None = None,
+    changes: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> list[ActivityLog]:
+    """A platform staff member's support action, in the activity log of each organisation it
+    touches, with the staff member's name (the organisation sees who did it and that it was
+    done by platform support, not by one of its own people)."""
+    name = staff.get_full_name() if staff is not None else ""
+    changes = {**(changes or {}), "by_platform_staff": name}
+    return [
+        activity_record(
+            organisation=org,
+            actor=staff,
+            action=action,
+            target=target,
+            changes=changes,
+            request=request,
+        )
+        for org in organisations
+    ]
 
 
 def _json_value(value: Any) -> Any:
@@ -209,24 +231,39 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 @transaction.atomic
+def can_grant(organisation: Organisation, by, role: str) -> bool:
+    """Whether `by` may give (or take back an invitation for) this role here. A consultant
+    may bring people in, but only an admin can make another admin. Platform staff acting
+    from the admin are no member and may."""
+    inviter = Membership.objects.filter(organisation=organisation, user=by).first()
+    return inviter is None or inviter.can_manage or role != Role.ADMIN
+
+
 def invitation_create(
     *, organisation: Organisation, email: str, role: str, by, request=None
 ) -> Invitation:
-    """Invite someone by email; a newer invitation to the same address replaces the old one."""
+    """Invite someone by email; a newer invitation to the same address replaces the old one,
+    but only if the inviter could have granted the old one's role."""
     email = email.strip().lower()
-    inviter = Membership.objects.filter(organisation=organisation, user=by).first()
-    if inviter is not None and not inviter.can_manage and role == Role.ADMIN:
-        # A consultant may bring people in, but only an admin can make another admin.
+    if not can_grant(organisation, by, role):
         raise ValidationError({"role": "Only an admin of this organisation can invite an admin."})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
     now = timezone.now()
-    Invitation.objects.filter(
+    pending = Invitation.objects.filter(
         organisation=organisation,
         email__iexact=email,
         accepted_at__isnull=True,
         revoked_at__isnull=True,
-    ).update(revoked_at=now)
+    )
+    if any(not can_grant(organisation, by, old) for old in pending.values_list("role", flat=True)):
+        raise ValidationError(
+            {
+                "email": f"{email} already has an invitation as admin. Only an admin of "
+                f"{organisation.name} can change or withdraw it."
+            }
+        )
+    pending.update(revoked_at=now)
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
@@ -263,6 +300,10 @@ def invitation_send(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by, request=None) -> None:
+    if not can_grant(invitation.organisation, by, invitation.role):
+        raise ValidationError(
+            "Only an admin of this organisation can withdraw an admin's invitation."
+        )
     Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

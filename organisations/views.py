@@ -84,7 +84,6 @@ def organisation_settings(request: HttpRequest, org: str) -> HttpResponse:
 
 
 def members(request: HttpRequest, org: str) -> HttpResponse:
-    organisation = request.organisation
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if not request.membership.can_invite:
@@ -92,7 +91,7 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
         if form.is_valid():
             try:
                 invitation = services.invitation_create(
-                    organisation=organisation,
+                    organisation=request.organisation,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     by=request.user,
@@ -102,7 +101,12 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
                 form.add_error("email", e.message_dict.get("email", e.messages))
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}.")
-                return redirect("organisations:members", org=organisation.slug)
+                return redirect("organisations:members", org=request.organisation.slug)
+    return _members_page(request, form, status=400 if form.errors else 200)
+
+
+def _members_page(request: HttpRequest, form: InvitationForm, status: int) -> HttpResponse:
+    organisation = request.organisation
     context = {
         "form": form,
         "memberships": organisation.memberships.select_related("user").order_by(
@@ -114,9 +118,7 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
         "role_choices": Role.choices,
         "role_help": {r.value: ROLE_HELP[r] for r in Role},
     }
-    return render(
-        request, "organisations/members.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "organisations/members.html", context, status=status)
 
 
 @require_POST
@@ -164,7 +166,11 @@ def member_remove(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 @require_role(Role.CONSULTANT)
 def invitation_revoke(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     invitation = get_object_or_404(request.organisation.invitations, pk=pk)
-    services.invitation_revoke(invitation=invitation, by=request.user, request=request)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user, request=request)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return _members_page(request, InvitationForm(), status=403)
     messages.success(request, f"Invitation to {invitation.email} withdrawn.")
     return redirect("organisations:members", org=request.organisation.slug)
 
@@ -173,13 +179,17 @@ def invitation_revoke(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 @require_role(Role.CONSULTANT)
 def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     old = get_object_or_404(request.organisation.invitations, pk=pk)
-    invitation = services.invitation_create(
-        organisation=request.organisation,
-        email=old.email,
-        role=old.role,
-        by=request.user,
-        request=request,
-    )
+    try:
+        invitation = services.invitation_create(
+            organisation=request.organisation,
+            email=old.email,
+            role=old.role,
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return _members_page(request, InvitationForm(), status=403)
     messages.success(request, f"A new invitation was sent to {invitation.email}.")
     return redirect("organisations:members", org=request.organisation.slug)
 

@@ -16,6 +16,19 @@ class ChecklistImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The streaming limit dropped the file part-way: say so, not "choose a file".
+        self.too_large = too_large
+        self.fields["file"].required = not too_large
+
+    def clean_file(self):
+        if self.too_large:
+            raise forms.ValidationError(
+                "This file is larger than 2 MB. Export the checklist again and use that."
+            )
+        return self.cleaned_data.get("file")
+
 
 class BadgeForm(forms.Form):
     action = forms.ChoiceField(

@@ -14,8 +14,10 @@ import logging
 import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
@@ -37,14 +39,40 @@ def _print_css_path() -> str:
     return path
 
 
+def _fetchable(url: str) -> bool:
+    """Only the app's own print stylesheet and fonts beside it (static/reports/fonts/)."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        return False
+    path = Path(url2pathname(parsed.path)).resolve()
+    css = Path(_print_css_path()).resolve()
+    return path == css or path.is_relative_to(css.parent / "fonts")
+
+
+def url_fetcher():
+    """A WeasyPrint fetcher that refuses everything else: no web addresses, no other files
+    on the server, whatever a report's text might contain."""
+    from weasyprint.urls import URLFetcher
+
+    class AppFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _fetchable(url):
+                raise ValueError(f"Reports load only the app's own print files, not {url[:80]}")
+            return super().fetch(url, headers)
+
+    return AppFilesOnly(allowed_protocols={"file"}, allow_redirects=False)
+
+
 def pdf_from_html(html: str) -> bytes:
     """A4 PDF with page numbers, bookmarks (headings) and tags for screen readers."""
     # WeasyPrint logs every layout step at INFO; keep the worker's log readable.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import CSS, HTML
 
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[CSS(filename=_print_css_path())]
+    fetcher = url_fetcher()
+    css_path = _print_css_path()
+    document = HTML(string=html, base_url=str(Path(css_path).parent), url_fetcher=fetcher).render(
+        stylesheets=[CSS(filename=css_path, url_fetcher=fetcher)]
     )
     return document.write_pdf(pdf_tags=True)
 

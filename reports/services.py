@@ -59,7 +59,17 @@ def report_request(
     *, assessment: Assessment, kind: str, by, approval: Approval | None = None, request=None
 ) -> Report:
     """Freeze the report's data now and queue the render. An approved revision's report
-    is made once: asking again returns the existing one (so it stays byte-for-byte)."""
+    is made once: asking again returns the existing one (so it stays byte-for-byte). Asking
+    again while the same report is still being made returns that one too."""
+    # One request at a time per assessment, so two clicks cannot queue two renders.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    live = (
+        Report.objects.filter(assessment=assessment, kind=kind, approval=approval)
+        .filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
+        .first()
+    )
+    if live is not None:
+        return live
     if approval is not None:
         if approval.assessment_id != assessment.pk:
             raise ValidationError("That approval belongs to another assessment.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -18,7 +19,6 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
@@ -40,6 +40,8 @@ HEADERS = [
     "Documents linked",
 ]
 WIDTHS = [9, 22, 60, 20, 22, 45, 40, 14, 35, 18, 35]
+logger = logging.getLogger(__name__)
+
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 # A checklist has one row per evidence item (under 100 today); leave room, refuse floods.
 MAX_IMPORT_ROWS = 2_000
@@ -310,17 +312,30 @@ def _json(value: Any) -> Any:
     return value
 
 
+NOT_READABLE = (
+    "This is not an Excel (.xlsx) file we can read. Export the checklist from this "
+    "page, fill it in, and upload that file."
+)
+
+
 def _rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     if getattr(file, "size", 0) > MAX_IMPORT_BYTES:
         raise RowError("This file is larger than 2 MB. Export the checklist again and use that.")
     try:
-        _refuse_zip_bomb(file)
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise RowError(
-            "This is not an Excel (.xlsx) file we can read. Export the checklist from this "
-            "page, fill it in, and upload that file."
-        ) from None
+        return _read_rows(file)
+    except RowError:
+        raise
+    except Exception:
+        # Whatever a damaged or hostile file makes the zip or XML readers raise (a part with
+        # no name, an external entity or an entity bomb, which defusedxml refuses), the
+        # person gets the same plain message, never an error page.
+        logger.info("Checklist import: unreadable file", exc_info=True)
+        raise RowError(NOT_READABLE) from None
+
+
+def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    _refuse_zip_bomb(file)
+    workbook = load_workbook(file, read_only=True, data_only=True)
     sheet = workbook["Checklist"] if "Checklist" in workbook.sheetnames else workbook.active
     rows = sheet.iter_rows(values_only=True)
     headers = [_text(h).strip() for h in next(rows, [])]

@@ -4,6 +4,7 @@ import, the status badge settings; plus the public badge and the consultant port
 import dataclasses
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from django_scopes import scopes_disabled
 from assessments.models import Approval
 from assessments.outcome import OutcomeLevel
 from evidence.models import add_years
+from evidence.uploads import streaming_size_limit, upload_was_too_large
 from organisations.access import require_invite, require_role
 from organisations.models import Role
 
@@ -24,7 +26,7 @@ from . import services
 from .content import assessment_report_data, fmt_date
 from .forms import BadgeForm, ChecklistImportForm, ReportRequestForm
 from .models import StatusBadge
-from .spreadsheets import checklist_csv, checklist_read, checklist_xlsx
+from .spreadsheets import MAX_IMPORT_BYTES, checklist_csv, checklist_read, checklist_xlsx
 
 IMPORT_SESSION_KEY = "reports_import"
 
@@ -71,6 +73,7 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @require_POST
+@require_role(Role.EDITOR)
 def report_request(request: HttpRequest, org: str) -> HttpResponse:
     assessment = _assessment_or_404(request)
     form = ReportRequestForm(request.POST)
@@ -147,11 +150,17 @@ def export_csv(request: HttpRequest, org: str) -> HttpResponse:
     return _file_response(checklist_csv(assessment), name, "text/csv; charset=utf-8")
 
 
+@streaming_size_limit(max_bytes=MAX_IMPORT_BYTES)
 @require_role(Role.EDITOR)
 def checklist_import(request: HttpRequest, org: str) -> HttpResponse:
     """Upload -> preview with per-row errors. Nothing is saved until the user confirms."""
     assessment = _assessment_or_404(request)
-    form = ChecklistImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ChecklistImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        too_large=upload_was_too_large(request),
+    )
     preview = None
     if request.method == "POST" and not assessment.is_locked and form.is_valid():
         preview = checklist_read(assessment, form.cleaned_data["file"])
@@ -255,7 +264,11 @@ def _public_status(token: str) -> dict:
 
 @require_GET
 def status_page(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "reports/status_page.html", {"status": _public_status(token)})
+    context = {
+        "status": _public_status(token),
+        "toolkit_search_url": settings.DSPT_ORGANISATION_SEARCH_URL,
+    }
+    return render(request, "reports/status_page.html", context)
 
 
 @require_GET

@@ -17,7 +17,17 @@ def _scopes_disabled_in_test_bodies():
 
 
 class ScopedClient(Client):
-    """Runs each request with a fresh, enabled scope state, exactly as in production."""
+    """Runs each request with a fresh, enabled scope state, exactly as in production.
+
+    `force_login` of a user with an authenticator app stands for a full sign-in: password
+    and code, as allauth records them in the session (a plain Django `Client` does not).
+    """
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from tests.factories import mark_second_factor_passed
+
+        mark_second_factor_passed(self, user)
 
     def request(self, **request):
         token = state.set({})

@@ -70,6 +70,28 @@ class InvitationFactory(ScopesDisabledFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
 
 
+def mark_second_factor_passed(client, user) -> None:
+    """Record in the client's session that it signed in with password and code (allauth's
+    record of authentication methods), if the user has an authenticator app."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.mfa.models import Authenticator
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+
+
 def give_totp(user, secret: str = "JBSWY3DPEHPK3PXP") -> None:  # noqa: S107 - test secret
     """Enrol the user in TOTP two-step sign-in (as if they had scanned the QR code)."""
     from allauth.mfa.totp.internal.auth import TOTP

@@ -7,6 +7,7 @@ ImproperlyConfigured at start-up rather than failing later.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,11 +53,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dspt_portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -66,6 +70,48 @@ MIDDLEWARE = [
     # Last: it calls the view itself, inside the organisation's scope.
     "organisations.access.OrganisationMiddleware",
 ]
+
+# --- Headers. Every script is a file the app serves (no inline script, no eval); styles too,
+# except style attributes (progress bars, Django admin), hence 'unsafe-inline' for styles
+# only. Images: the app's own, and data: for the QR code shown when setting up two-step
+# sign-in.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Nothing in the portal needs these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+        "bluetooth",
+        "interest-cohort",
+    )
+}
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: no proxy, use the
+# connection's address). Rate limits and the audit log use the address this gives.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 ROOT_URLCONF = "dspt_portal.urls"
 WSGI_APPLICATION = "dspt_portal.wsgi.application"
@@ -97,6 +143,23 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # costs a reconnect, not one error page per worker.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: allauth keeps login-failure counts and the marks of two-step codes already used
+# here, so every web process must share it. Production: Redis (CACHE_URL=redis://...).
+# Dev and test: this process's memory unless CACHE_URL says otherwise (filecache:///dir).
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "dspt",
+        }
+    }
+elif CACHE_URL:
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"
@@ -146,6 +209,11 @@ MFA_REQUIRED_FOR_CONSULTANTS_AND_STAFF = env.bool(
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Public status page: where anyone can check an organisation's published DSPT status.
+DSPT_ORGANISATION_SEARCH_URL = env(
+    "DSPT_ORGANISATION_SEARCH_URL", default="https://www.dsptoolkit.nhs.uk/OrganisationSearch"
+)
 
 # --- Tenancy
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
@@ -252,6 +320,9 @@ STORAGES = {
     "default": _private_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Stored files and the folders they are in are readable by the app's user (and group) only.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

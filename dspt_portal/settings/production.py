@@ -1,11 +1,17 @@
 """Production: every secret comes from the environment; no defaults that could leak."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import CACHE_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEMO_DATA_ALLOWED = False
+
+# Sign-in rate limits and used two-step codes must be shared by every worker.
+if not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("Production needs CACHE_URL=redis://... shared by all workers.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -27,7 +27,7 @@ def objects(ctx):
 
 CASES = [
     Case("reports:index", READ),
-    Case("reports:request", READ, method="post", data={"kind": "assessment_pdf"}),
+    Case("reports:request", EDIT, method="post", data={"kind": "assessment_pdf"}),
     Case("reports:status", READ, kwargs=lambda c: {"pk": c["report"].pk}),
     Case("reports:retry", READ, method="post", kwargs=lambda c: {"pk": c["report"].pk}),
     Case("reports:download", READ, kwargs=lambda c: {"pk": c["report"].pk}),

@@ -20,7 +20,9 @@ def test_members_of_an_organisation_that_requires_mfa_must_enrol_first(client, o
     client.force_login(user)
     response = client.get(f"/o/{organisation.slug}/")
     assert response["Location"] == reverse("mfa_activate_totp")
-    give_totp(user)
+    give_totp(user)  # a device added elsewhere: this session never used it
+    assert client.get(f"/o/{organisation.slug}/")["Location"].startswith(reverse("account_login"))
+    client.force_login(user)  # signed in again, with password and code
     assert client.get(f"/o/{organisation.slug}/").status_code == 200
 
 

@@ -129,3 +129,16 @@ def test_portfolio_needs_sign_in(client):
 def test_someone_without_a_portfolio_gets_404(client_as, organisation):
     client = client_as("admin")  # admin of a single home: no portfolio
     assert client.get(reverse("reports_public:portfolio_pdf")).status_code == 404
+
+
+def test_the_status_page_says_whose_record_it_is_and_where_to_check(published, sap, client):
+    badge = badge_change(organisation=published.organisation, action="enable", by=sap)
+    page = client.get(_status_url(badge)).text
+    assert "This is the organisation's own record" in page
+    assert 'href="https://www.dsptoolkit.nhs.uk/OrganisationSearch"' in page
+    assert "search for ODS code <strong>VN4K2</strong>" in page
+
+
+def test_the_public_status_page_may_be_cached_but_is_not_a_tenant_page(published, sap, client):
+    badge = badge_change(organisation=published.organisation, action="enable", by=sap)
+    assert "no-store" not in client.get(_status_url(badge)).get("Cache-Control", "")
