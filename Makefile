@@ -47,7 +47,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("o/<slug:org>/ping", views.tenant_ping, name="tenant_ping"),
     path("o/<slug:org>/assessment/", include("assessments.urls")),
     path("o/<slug:org>/evidence/", include("evidence.urls")),
     path("o/<slug:org>/reports/", include("reports.urls")),
