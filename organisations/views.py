@@ -13,7 +13,7 @@ from .dashboards import current_assessment, home_dashboard
 from .dashboards import getting_started_steps as dashboard_steps
 from .forms import InvitationForm, OrganisationCreateForm, OrganisationForm, RoleForm
 from .models import ROLE_HELP, ActivityLog, Membership, Role
-from .portfolio import has_portfolio
+from .portfolio import request_has_portfolio
 
 
 def _memberships(user):
@@ -68,7 +68,7 @@ def home(request: HttpRequest, org: str) -> HttpResponse:
         {
             "board": home_dashboard(organisation),
             "sites": organisation.sites.all(),
-            "has_portfolio": has_portfolio(request.user),
+            "has_portfolio": request_has_portfolio(request),
         },
     )
 
