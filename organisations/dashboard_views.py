@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
-from assessments.outcome import outcomes_for
+from assessments.outcome import outcome_level_counts
 
 from . import dashboards
 from .models import ActivityLog, Organisation
@@ -189,11 +189,8 @@ def platform(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = timezone.now() - dt.timedelta(days=30)
     with scopes_disabled():
-        organisations = list(Organisation.objects.all())
-        outcomes = outcomes_for(organisations, today=today)
         counts = {key: 0 for key, _ in dashboards.OUTCOME_CHOICES}
-        for _assessment, outcome in outcomes.values():
-            counts[dashboards.outcome_key(outcome)] += 1
+        counts.update(outcome_level_counts(today=today))
         portfolio_reminders = dict(
             ActivityLog.objects.filter(
                 action__in=("reminder.sent", "reminder.failed"), created_at__gte=since
@@ -203,7 +200,7 @@ def platform(request: HttpRequest) -> HttpResponse:
             .order_by()
         )
     context = {
-        "total": len(organisations),
+        "total": sum(counts.values()),
         "by_outcome": [
             (key, label, counts[key], dashboards.OUTCOME_TAGS[key])
             for key, label in dashboards.OUTCOME_CHOICES
