@@ -24,7 +24,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from .models import Category, Level
@@ -241,31 +249,61 @@ def assessment_outcome(
 # ---------------------------------------------------------------- many organisations at once
 
 
-def _prefetched(model, rows: list) -> QuerySet:
-    """A queryset whose results are already `rows`, as prefetch_related leaves it."""
-    qs = QuerySet(model)
-    qs._result_cache = rows
-    qs._prefetch_done = True
-    return qs
+@dataclass(frozen=True)
+class Answered:
+    """What `outcome_from` reads of a response, without the response (the bulk path)."""
+
+    pk: int
+    item: object
+    is_answered: bool
+
+
+def answered_q() -> Q:
+    """`Response.is_answered` as a SQL condition, for counting many assessments at once.
+
+    The same rule, written for the database: keep the two in step (the parity test in
+    tests/assessments/test_outcome_bulk.py compares them over every kind of answer).
+    """
+    from .models import AnswerType, Response
+
+    link = Response._meta.get_field("document_links").related_model
+    written = Q(answer_text__regex=r"\S")
+    return Q(not_applicable=True, item__na_allowed=True, na_reason__regex=r"\S") | Q(
+        Q(item__answer_type=AnswerType.CONFIRMATION, answer_confirmed=True)
+        | Q(item__answer_type=AnswerType.TEXT) & written
+        | Q(item__answer_type=AnswerType.DOCUMENT)
+        & (written | Q(Exists(link.objects.filter(response_id=OuterRef("pk")))))
+        | Q(item__answer_type=AnswerType.NUMBER, answer_number__isnull=False)
+        | Q(item__answer_type=AnswerType.DATE, answer_date__isnull=False),
+        not_applicable=False,
+    )
+
+
+def _latest_assessments(organisation_ids) -> QuerySet:
+    """Each organisation's newest assessment (by DSPT year), in one query."""
+    from .models import Assessment
+
+    newer = Assessment.objects.filter(
+        organisation_id=OuterRef("organisation_id"), dspt_year__gt=OuterRef("dspt_year")
+    )
+    return Assessment.objects.filter(organisation_id__in=organisation_ids).exclude(Exists(newer))
 
 
 def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
-    """{organisation id: (latest assessment or None, its Outcome or None)} in six queries,
+    """{organisation id: (latest assessment or None, its Outcome or None)} in four queries,
     whatever the number of organisations (the portfolio, reminders, reports use it).
 
-    Callers run this with scopes disabled and pass only organisations the user may see.
+    The database says which items are answered (`answered_q`); no response is loaded as a
+    model. Callers run this with scopes disabled and pass only organisations the user may see.
     """
-    from .models import Approval, Assessment, DocumentLink, EvidenceItem, Response
+    from .models import Approval, EvidenceItem, Response
 
     today = today or timezone.localdate()
     by_id = {o.pk: o for o in organisations}
-    latest = {}
-    for a in Assessment.objects.filter(organisation_id__in=by_id).order_by("dspt_year"):
-        latest[a.organisation_id] = a
+    latest = {a.organisation_id: a for a in _latest_assessments(list(by_id))}
     result = {org_id: (latest.get(org_id), None) for org_id in by_id}
     if not latest:
         return result
-    assessment_ids = [a.pk for a in latest.values()]
     items = {
         i.pk: i
         for i in EvidenceItem.objects.filter(
@@ -284,28 +322,14 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
             "standard__name",
         )
     }
-    links: dict[int, list] = {}
-    for link in DocumentLink.objects.filter(response__assessment_id__in=assessment_ids).only(
-        "id", "response_id", "document_id"
+    answers: dict[int, list[Answered]] = {}
+    for pk, assessment_id, item_id, answered in (
+        Response.objects.filter(assessment_id__in=[a.pk for a in latest.values()])
+        .annotate(answered=ExpressionWrapper(answered_q(), output_field=BooleanField()))
+        .values_list("pk", "assessment_id", "item_id", "answered")
+        .order_by()
     ):
-        links.setdefault(link.response_id, []).append(link)
-    responses: dict[int, list] = {}
-    for r in Response.objects.filter(assessment_id__in=assessment_ids).only(
-        "id",
-        "assessment_id",
-        "item_id",
-        "answer_confirmed",
-        "answer_text",
-        "answer_number",
-        "answer_date",
-        "not_applicable",
-        "na_reason",
-    ):
-        r.item = items[r.item_id]
-        r._prefetched_objects_cache = {
-            "document_links": _prefetched(DocumentLink, links.get(r.pk, []))
-        }
-        responses.setdefault(r.assessment_id, []).append(r)
+        answers.setdefault(assessment_id, []).append(Answered(pk, items[item_id], bool(answered)))
     published = set(
         Approval.objects.filter(organisation_id__in=by_id, published_on__isnull=False)
         .values_list("organisation_id", flat=True)
@@ -314,7 +338,7 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
     for org_id, assessment in latest.items():
         org = by_id[org_id]
         assessment.organisation = org
-        rows = sorted(responses.get(assessment.pk, []), key=lambda r: r.item.sort_key)
+        rows = sorted(answers.get(assessment.pk, []), key=lambda r: r.item.sort_key)
         outcome = outcome_from(
             rows,
             has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(today),
@@ -322,3 +346,54 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
         )
         result[org_id] = (assessment, outcome)
     return result
+
+
+def outcome_level_counts(*, today: dt.date | None = None) -> dict[str, int]:
+    """How many organisations stand at each outcome ("not_started": no assessment yet), for
+    the platform overview: three queries, one row per organisation, no response in Python.
+
+    The same levels `outcome_from` gives: anything needed for Standards Met unanswered is
+    Approaching Standards when only Standards Met items are open, else "not yet"; nothing
+    open is Standards Met, or Exceeded with a current Cyber Essentials Plus certificate.
+    """
+    from organisations.models import Organisation
+
+    from .models import Level, Response
+
+    today = today or timezone.localdate()
+    latest = dict(
+        _latest_assessments(Organisation.objects.values("pk")).values_list("pk", "organisation_id")
+    )
+    answered = answered_q()
+    approaching = Q(item__level=Level.APPROACHING)
+    needed = Q(item__level__in=[Level.APPROACHING, Level.MET])
+    open_items = {
+        row["assessment_id"]: row
+        for row in Response.objects.filter(assessment_id__in=latest)
+        .values("assessment_id")
+        .annotate(
+            approaching=Count("pk", filter=approaching),
+            approaching_done=Count("pk", filter=approaching & answered),
+            needed=Count("pk", filter=needed),
+            needed_done=Count("pk", filter=needed & answered),
+        )
+        .order_by()
+    }
+    plus = set(
+        Organisation.objects.filter(cyber_essentials_plus_expires_on__gte=today).values_list(
+            "pk", flat=True
+        )
+    )
+    counts = {"not_started": Organisation.objects.count() - len(latest)}
+    for assessment_id, organisation_id in latest.items():
+        row = open_items.get(assessment_id)
+        if row and row["needed_done"] < row["needed"]:
+            level = (
+                OutcomeLevel.APPROACHING
+                if row["approaching_done"] == row["approaching"]
+                else OutcomeLevel.NOT_YET
+            )
+        else:
+            level = OutcomeLevel.EXCEEDED if organisation_id in plus else OutcomeLevel.MET
+        counts[level.value] = counts.get(level.value, 0) + 1
+    return counts

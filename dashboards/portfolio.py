@@ -18,7 +18,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -46,7 +46,30 @@ def portfolio_organisations(user) -> QuerySet:
 
 
 def has_portfolio(user) -> bool:
-    return portfolio_organisations(user).exists()
+    """Whether `portfolio_organisations(user)` has any home, asked of the user's own
+    memberships (an index lookup, whatever the number of organisations): a consultant of
+    any home, or an admin of a head office that has sites."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(role=Role.CONSULTANT)
+            | Q(
+                Exists(Organisation.objects.filter(parent_id=OuterRef("organisation_id"))),
+                role=Role.ADMIN,
+            )
+        )
+        .exists()
+    )
+
+
+def request_has_portfolio(request) -> bool:
+    """`has_portfolio` for the signed-in user, asked once per request (header and page)."""
+    if not hasattr(request, "_has_portfolio"):
+        user = getattr(request, "user", None)
+        request._has_portfolio = user is not None and has_portfolio(user)
+    return request._has_portfolio
 
 
 @dataclass

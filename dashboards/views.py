@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
-from assessments.outcome import outcomes_for
+from assessments.outcome import outcome_level_counts
 from organisations.models import ActivityLog, Organisation
 from reminders.models import ReminderEmail
 from reports.render import portfolio_pdf as render_portfolio_pdf
@@ -24,10 +24,10 @@ from reports.render import portfolio_pdf as render_portfolio_pdf
 from . import read_models
 from .portfolio import (
     PortfolioFilters,
-    has_portfolio,
     ig_lead_reminders_request,
     portfolio_csv,
     portfolio_rows,
+    request_has_portfolio,
     standard_columns,
 )
 from .portfolio_report import portfolio_data
@@ -44,7 +44,7 @@ def home(request: HttpRequest, org: str) -> HttpResponse:
         {
             "board": read_models.home_dashboard(organisation),
             "sites": organisation.sites.all(),
-            "has_portfolio": has_portfolio(request.user),
+            "has_portfolio": request_has_portfolio(request),
         },
     )
 
@@ -201,11 +201,8 @@ def platform(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = timezone.now() - dt.timedelta(days=30)
     with scopes_disabled():
-        organisations = list(Organisation.objects.all())
-        outcomes = outcomes_for(organisations, today=today)
         counts = {key: 0 for key, _ in read_models.OUTCOME_CHOICES}
-        for _assessment, outcome in outcomes.values():
-            counts[read_models.outcome_key(outcome)] += 1
+        counts.update(outcome_level_counts(today=today))
         portfolio_reminders = dict(
             ActivityLog.objects.filter(
                 action__in=("reminder.sent", "reminder.failed"), created_at__gte=since
@@ -215,7 +212,7 @@ def platform(request: HttpRequest) -> HttpResponse:
             .order_by()
         )
     context = {
-        "total": len(organisations),
+        "total": sum(counts.values()),
         "by_outcome": [
             (key, label, counts[key], read_models.OUTCOME_TAGS[key])
             for key, label in read_models.OUTCOME_CHOICES

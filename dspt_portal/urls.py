@@ -51,6 +51,7 @@ urlpatterns = [
     path("accounts/2fa/totp/activate/", enrol_totp, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("o/<slug:org>/ping", views.tenant_ping, name="tenant_ping"),
     path("o/<slug:org>/assessment/", include("assessments.urls")),
     path("o/<slug:org>/evidence/", include(evidence_urls)),
     path("o/<slug:org>/reports/", include("reports.urls")),

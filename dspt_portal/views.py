@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -11,3 +11,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def tenant_ping(request: HttpRequest, org: str) -> HttpResponse:
+    """For monitoring and `make bench`: 200 once the session, the membership lookup and the
+    tenant scope have all worked (OrganisationMiddleware), with nothing else on top."""
+    response = HttpResponse(f"ok {request.organisation.slug}\n", content_type="text/plain")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,15 +8,10 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def has_portfolio(context) -> bool:
     """Whether the signed-in user has a portfolio (one query, remembered for the request)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return False
-    if not hasattr(request, "_has_portfolio"):
-        from dashboards.portfolio import has_portfolio as lookup
+    from dashboards.portfolio import request_has_portfolio
 
-        request._has_portfolio = lookup(user)
-    return request._has_portfolio
+    request = context.get("request")
+    return request is not None and request_has_portfolio(request)
 
 
 @register.filter

@@ -12,6 +12,7 @@ def objects(ctx):
 
 
 CASES = [
+    Case("tenant_ping", READ),
     Case("organisations:home", READ),
     Case("organisations:members", READ),
     Case(

@@ -222,3 +222,47 @@ def test_head_office_admin_sees_sites_but_only_links_homes_they_belong_to(client
     assert reverse("organisations:home", args=[head_office.slug]) in page.text
     assert reverse("organisations:home", args=[site.slug]) not in page.text
     assert reverse("organisations:portfolio") in page.text  # the header link
+
+
+def test_has_portfolio_agrees_with_the_portfolio_for_every_kind_of_member(catalogue):
+    from organisations.portfolio import has_portfolio
+
+    head_office = OrganisationFactory(name="Group HQ")
+    site = OrganisationFactory(name="Group site", parent=head_office)
+    lone = OrganisationFactory(name="A home on its own")
+    cases = {
+        "consultant": (lone, Role.CONSULTANT),
+        "head office admin": (head_office, Role.ADMIN),
+        "site admin": (site, Role.ADMIN),
+        "lone admin": (lone, Role.ADMIN),
+        "head office editor": (head_office, Role.EDITOR),
+    }
+    answers = {}
+    for name, (organisation, role) in cases.items():
+        user = UserFactory()
+        MembershipFactory(organisation=organisation, user=user, role=role)
+        answers[name] = (has_portfolio(user), portfolio_organisations(user).exists())
+
+    assert answers == {
+        "consultant": (True, True),
+        "head office admin": (True, True),
+        "site admin": (False, False),
+        "lone admin": (False, False),
+        "head office editor": (False, False),
+    }
+
+
+def test_the_home_page_asks_whether_to_show_portfolio_once(client, consultant, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    home = OrganisationFactory()
+    MembershipFactory(organisation=home, user=consultant, role=Role.CONSULTANT)
+    _signed_in(client, consultant)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("organisations:home", args=[home.slug]))
+
+    assert f'href="{reverse("organisations:portfolio")}"' in page.text
+    asked = [q["sql"] for q in queries if "parent_id" in q["sql"] and "consultant" in q["sql"]]
+    assert len(asked) == 1

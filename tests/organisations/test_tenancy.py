@@ -96,3 +96,11 @@ def test_staff_who_are_not_superusers_cannot_open_the_admin(client):
     client.force_login(staff)
     assert client.get("/admin/").status_code == 302  # to the admin login
     assert client.get("/platform/").status_code == 200
+
+
+def test_tenant_ping_answers_members_only(client_as, other_organisation, organisation):
+    client = client_as(Role.VIEWER)
+    response = client.get(reverse("tenant_ping", args=[organisation.slug]))
+    assert response.status_code == 200
+    assert response.content == f"ok {organisation.slug}\n".encode()
+    assert client.get(reverse("tenant_ping", args=[other_organisation.slug])).status_code == 404
