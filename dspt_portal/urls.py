@@ -17,6 +17,7 @@ urlpatterns = [
     path("o/<slug:org>/evidence/", include("evidence.urls")),
     path("o/<slug:org>/reports/", include("reports.urls")),
     path("", include("reports.public_urls")),
+    path("", include("assessments.help_urls")),
     path("", include("reminders.urls")),
     path("", include("organisations.urls")),
 ]

@@ -117,6 +117,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "report_url": _url_or_empty("reports_public:portfolio_pdf"),
             "today": timezone.localdate(),
             "expected_percent": rows[0].expected_percent,
+            "coverage_texts": sorted(
+                {r.outcome.coverage_text for r in rows if r.outcome and r.outcome.is_partial}
+            ),
         },
     )
 
