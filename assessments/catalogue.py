@@ -21,7 +21,17 @@ from .models import AnswerType, Assertion, CatalogueVersion, Category, EvidenceI
 BUNDLED = Path(__file__).resolve().parent / "catalogues" / "dspt-2025-26-v8.yaml"
 APP_HINTS = {"", "date", "percentage"}
 META_KEYS = {"__line__", "__lines__"}
-VERSION_FIELDS = {"key", "label", "dspt_year", "released", "source_note"}
+VERSION_FIELDS = {
+    "key",
+    "label",
+    "dspt_year",
+    "released",
+    "source_note",
+    "official_questions",
+    "official_mandatory",
+    "official_approaching",
+}
+OFFICIAL_COUNTS = ("official_questions", "official_mandatory", "official_approaching")
 STANDARD_FIELDS = {"number", "name", "ndg_group", "assertions"}
 ASSERTION_FIELDS = {"ref", "title", "items"}
 ITEM_FIELDS = {
@@ -33,7 +43,14 @@ ITEM_FIELDS = {
     "answer_type",
     "na_allowed",
     "app_hint",
+    "valid_months",
+    "confidence",
+    "confidence_note",
 }
+# Fields added after the first release: left out of the content hash at their default, so a
+# file loaded before they existed still hashes the same (and re-importing it is a no-op).
+ITEM_DEFAULTS = {"valid_months": None, "confidence": "confirmed", "confidence_note": ""}
+CONFIDENCE = {"confirmed", "inferred"}
 CSV_COLUMNS = [
     "version_key",
     "version_label",
@@ -53,6 +70,7 @@ CSV_COLUMNS = [
     "na_allowed",
     "app_hint",
 ]
+OPTIONAL_CSV_COLUMNS = ["valid_months", "confidence", "confidence_note"]
 
 
 class CatalogueError(Exception):
@@ -157,8 +175,12 @@ def _read_csv(text: str) -> dict:
             }
             std["_by_ref"][row["assertion_ref"]] = assertion
             std["assertions"].append(assertion)
-        item = {k: row[k] for k in ITEM_FIELDS}
+        item = {k: row[k] for k in ITEM_FIELDS if k in row}
         item["na_allowed"] = _truthy(row["na_allowed"])
+        if not item.get("valid_months"):
+            item.pop("valid_months", None)
+        if not item.get("confidence"):
+            item.pop("confidence", None)
         item["__line__"] = line
         assertion["items"].append(item)
     if errors:
@@ -202,6 +224,14 @@ def _check_item(item: dict, assertion_ref: str, seen: set, errors: list) -> dict
         fault("na_allowed", "na_allowed must be true or false")
     if (item.get("app_hint") or "") not in APP_HINTS:
         fault("app_hint", "app_hint must be empty, date or percentage")
+    months = item.get("valid_months")
+    if months is not None and (_int(months) is None or not 1 <= _int(months) <= 120):
+        fault("valid_months", "valid_months must be a number of months from 1 to 120")
+    if item.get("confidence", "confirmed") not in CONFIDENCE:
+        fault(
+            "confidence",
+            f"confidence must be confirmed or inferred (got {item.get('confidence')!r})",
+        )
     return {
         "ref": ref,
         "summary": str(item.get("summary") or "").strip(),
@@ -211,6 +241,9 @@ def _check_item(item: dict, assertion_ref: str, seen: set, errors: list) -> dict
         "answer_type": item.get("answer_type"),
         "na_allowed": item.get("na_allowed", False) is True,
         "app_hint": item.get("app_hint") or "",
+        "valid_months": _int(months) if months is not None else None,
+        "confidence": item.get("confidence") or "confirmed",
+        "confidence_note": str(item.get("confidence_note") or "").strip(),
     }
 
 
@@ -229,12 +262,21 @@ def _check_version(version, errors: list) -> dict:
     year = _int(version.get("dspt_year"))
     if year is None or not 2018 <= year <= 2100:
         errors.append(f"line {line}, version: dspt_year must be the deadline's year, e.g. 2026")
+    counts = {}
+    for name in OFFICIAL_COUNTS:
+        value = version.get(name)
+        if value in (None, ""):
+            continue
+        if _int(value) is None or not 1 <= _int(value) <= 1000:
+            errors.append(f"line {line}, version: {name} must be a whole number")
+        counts[name] = _int(value)
     return {
         "key": key,
         "label": str(version.get("label") or "").strip(),
         "dspt_year": year,
         "released": str(version.get("released") or "").strip(),
         "source_note": str(version.get("source_note") or "").strip(),
+        **counts,
     }
 
 
@@ -305,9 +347,34 @@ def catalogue_read(path: str | Path) -> dict:
     return _check(raw)
 
 
+def _hashed(data: dict) -> dict:
+    """`data` without the fields added later that are at their default value."""
+    standards = [
+        {
+            **std,
+            "assertions": [
+                {
+                    **a,
+                    "items": [
+                        {
+                            k: v
+                            for k, v in item.items()
+                            if not (k in ITEM_DEFAULTS and v == ITEM_DEFAULTS[k])
+                        }
+                        for item in a["items"]
+                    ],
+                }
+                for a in std["assertions"]
+            ],
+        }
+        for std in data["standards"]
+    ]
+    return {**data, "standards": standards}
+
+
 def content_hash(data: dict) -> str:
     """The same hash for the same content, whichever file format it came from."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(_hashed(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -56,6 +56,13 @@ MEADOWBANK = {
         "manager",
         {"answer_date": dt.date(2026, 2, 11)},
     ),
+    "1.3.7": (
+        True,
+        "Data Protection Policy v4, section 4 (access, storage, sharing and disposal), "
+        "reviewed February 2026.",
+        "iglead",
+        {},
+    ),
     "1.3.8": (
         True,
         "Data Protection Policy v4, section 9 describes when we do a DPIA.",
@@ -77,6 +84,13 @@ MEADOWBANK = {
         {},
     ),
     "1.4.1": (True, "Retention schedule v2 (May 2025) follows the 2021 Code.", "iglead", {}),
+    "1.4.2": (
+        True,
+        "Shred-it collects the locked console monthly under a contract dated 3 June 2025; "
+        "destruction certificates are kept in the Governance folder.",
+        "iglead",
+        {},
+    ),
     "1.4.3": (
         "Cross-cut shredder in the office; old devices wiped by our IT supplier with a "
         "certificate kept in the IT folder.",

@@ -42,6 +42,17 @@ class CatalogueVersion(models.Model):
     source_note = models.TextField(blank=True)
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the loaded data.")
     loaded_at = models.DateTimeField(auto_now_add=True)
+    # What the official list holds, when this version is known to be partial (empty for a
+    # complete list, e.g. one loaded from NHS England's spreadsheet).
+    official_questions = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="About how many questions the official list has."
+    )
+    official_mandatory = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Items mandatory for Standards Met in the official list."
+    )
+    official_approaching = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Items needed for Approaching Standards, officially."
+    )
 
     class Meta:
         ordering = ["-dspt_year", "-loaded_at"]
@@ -87,6 +98,11 @@ class Assertion(models.Model):
         return f"{self.ref} {self.title}"
 
 
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    INFERRED = "inferred", "Not yet confirmed"
+
+
 class EvidenceItem(models.Model):
     version = models.ForeignKey(CatalogueVersion, on_delete=models.CASCADE, related_name="items")
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="items")
@@ -101,6 +117,15 @@ class EvidenceItem(models.Model):
     # A value the app captures beside the answer: "date" (review/completion) or "percentage".
     app_hint = models.CharField(max_length=20, blank=True)
     sort_key = models.PositiveIntegerField(default=0, help_text="Toolkit order.")
+    # Evidence with a time window (a review, test or check) counts only when its date is
+    # within this many months before publication (docs/dspt-rules.md).
+    valid_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Whether the item (its ID and level for social care) is confirmed from a published
+    # source or our best inference; the note is shown to users when inferred.
+    confidence = models.CharField(
+        max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED
+    )
+    confidence_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["version", "sort_key"]
@@ -114,6 +139,10 @@ class EvidenceItem(models.Model):
     @property
     def is_mandatory(self) -> bool:
         return self.level != Level.OPTIONAL
+
+    @property
+    def is_inferred(self) -> bool:
+        return self.confidence == Confidence.INFERRED
 
 
 class AssessmentStatus(models.TextChoices):

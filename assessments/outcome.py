@@ -9,7 +9,18 @@
 
 "Answered" is `Response.is_answered`: a valid answer of the item's type, or "not
 applicable" with a reason where the item allows it. The workflow status (even "done")
-is the team's own tracking and never counts.
+is the team's own tracking and never counts. An answered item counts only if it also
+passes `verdict.item_check` on the publication date: time windows, the training register,
+documents overdue for review (docs/dspt-rules.md).
+
+The outcome is projected for publication today (`Facts.on`); evidence that goes out of
+date before the deadline is listed with its day. Standards Exceeded needs the Cyber
+Essentials Plus certificate to be valid on the publication date and, while the deadline
+is ahead, still on the deadline: otherwise "Standards Met — Exceeded lapses on <date>".
+
+`outcome_from` is the ONE function that computes an outcome: the checklist, home page,
+portfolio, reports and reminders reach it through `assessment_outcome` (one assessment)
+or `outcomes_for` (many, in constant queries).
 
 Approaching Standards may be published only once: when the organisation has published
 before, the next publication must reach Standards Met, so `can_submit` is false at AS.
@@ -25,10 +36,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import (
-    BooleanField,
-    Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
@@ -36,6 +44,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from .models import Category, Level
+from .verdict import Facts, ItemCheck, item_check, long_date
 
 
 class OutcomeLevel(models.TextChoices):
@@ -78,6 +87,69 @@ class Progress:
 
 
 @dataclass
+class Coverage:
+    """How much of the official checklist the portal's list holds."""
+
+    questions: int
+    mandatory: int
+    official_questions: int | None = None
+    official_mandatory: int | None = None
+
+    @property
+    def missing_mandatory(self) -> int:
+        if self.official_mandatory is None:
+            return 0
+        return max(self.official_mandatory - self.mandatory, 0)
+
+    @property
+    def is_partial(self) -> bool:
+        return bool(self.missing_mandatory) or bool(
+            self.official_questions and self.questions < self.official_questions
+        )
+
+    @property
+    def text(self) -> str:
+        """e.g. 'projected on 51 of about 80 questions; 5 mandatory items not yet in the
+        portal's list' (empty for a complete list)."""
+        if not self.is_partial:
+            return ""
+        parts = [f"projected on {self.questions} of about {self.official_questions} questions"]
+        if not self.official_questions:
+            parts = [f"projected on {self.questions} questions"]
+        if self.missing_mandatory:
+            n = self.missing_mandatory
+            parts.append(f"{n} mandatory item{'s' if n != 1 else ''} not yet in the portal's list")
+        return "; ".join(parts)
+
+
+def coverage_of(catalogue, *, questions: int, mandatory: int) -> Coverage:
+    return Coverage(
+        questions=questions,
+        mandatory=mandatory,
+        official_questions=getattr(catalogue, "official_questions", None),
+        official_mandatory=getattr(catalogue, "official_mandatory", None),
+    )
+
+
+@dataclass
+class Held:
+    """An answered item that does not count (yet), and why."""
+
+    response: object
+    reasons: list[str]
+    out_of_date_from: None = None
+
+
+@dataclass
+class Lapse:
+    """An item that counts today but goes out of date before the deadline."""
+
+    response: object
+    out_of_date_from: dt.date
+    reasons: list[str]
+
+
+@dataclass
 class Outcome:
     level: OutcomeLevel
     label: str
@@ -97,6 +169,36 @@ class Outcome:
     previously_published: bool = False
     by_standard: list[Progress] = field(default_factory=list)
     by_category: list[Progress] = field(default_factory=list)
+    # The publication date this is projected for, and the deadline.
+    on: dt.date | None = None
+    deadline: dt.date | None = None
+    # Answered but not counted (out of window, register below 95%, document overdue).
+    held_back: list[Held] = field(default_factory=list)
+    # Counted now, out of date before the deadline (soonest first).
+    lapsing: list[Lapse] = field(default_factory=list)
+    # Standards Exceeded today, but the certificate lapses before the deadline.
+    exceeded_lapses_on: dt.date | None = None
+    coverage: Coverage | None = None
+
+    @property
+    def checks(self) -> dict:
+        """{response pk: Held or Lapse} for item pages and checklist rows."""
+        found = {lapse.response.pk: lapse for lapse in self.lapsing}
+        found.update({h.response.pk: h for h in self.held_back})
+        return found
+
+    @property
+    def is_partial(self) -> bool:
+        return bool(self.coverage and self.coverage.is_partial)
+
+    @property
+    def coverage_text(self) -> str:
+        return self.coverage.text if self.coverage else ""
+
+    @property
+    def label_with_coverage(self) -> str:
+        """The label plus how complete the list is, for plain-text outputs."""
+        return f"{self.label} ({self.coverage_text})" if self.is_partial else self.label
 
     @property
     def percent_mandatory_done(self) -> int:
@@ -132,6 +234,12 @@ class Outcome:
         """One plain sentence, e.g. 'Standards Met needs 12 more items'."""
         if self.level == OutcomeLevel.EXCEEDED:
             return "You are on track for Standards Exceeded"
+        if self.exceeded_lapses_on:
+            return (
+                f"Standards Met reached. Your Cyber Essentials Plus certificate lapses on "
+                f"{long_date(self.exceeded_lapses_on)}, before the deadline: renew it to "
+                "keep Standards Exceeded"
+            )
         if self.needs_cyber_essentials_plus:
             return (
                 "Standards Met reached. Standards Exceeded also needs a current "
@@ -149,13 +257,15 @@ def _next(level: OutcomeLevel) -> OutcomeLevel | None:
 def outcome_from(
     responses: Iterable,
     *,
-    has_cyber_essentials_plus: bool,
+    facts: Facts,
     previously_published: bool = False,
+    catalogue=None,
 ) -> Outcome:
-    """The outcome of these responses (each with `item`, `item.standard` loaded). No queries
-    beyond `response.document_links`, which callers prefetch."""
+    """The outcome of these responses on `facts.on` (each with `item`, `item.standard` and
+    `document_links__document` loaded). No queries."""
     responses = list(responses)
-    answered = {r.pk: r.is_answered for r in responses}
+    checked: dict[int, ItemCheck] = {r.pk: item_check(r, facts) for r in responses if r.is_answered}
+    answered = {r.pk: r.pk in checked and checked[r.pk].counts for r in responses}
     missing = {
         target: [r for r in responses if r.item.level in levels and not answered[r.pk]]
         for target, levels in NEEDED.items()
@@ -166,12 +276,19 @@ def outcome_from(
             if not missing[OutcomeLevel.APPROACHING]
             else OutcomeLevel.NOT_YET
         )
+    elif facts.has_cyber_essentials_plus and not facts.exceeded_lapses_on:
+        level = OutcomeLevel.EXCEEDED
     else:
-        level = OutcomeLevel.EXCEEDED if has_cyber_essentials_plus else OutcomeLevel.MET
+        level = OutcomeLevel.MET
     next_level = _next(level)
+    lapses_on = facts.exceeded_lapses_on if level == OutcomeLevel.MET else None
     outcome = Outcome(
         level=level,
-        label=level.label,
+        label=(
+            f"{level.label} — Exceeded lapses on {long_date(lapses_on)}"
+            if lapses_on
+            else level.label
+        ),
         next_level=next_level,
         blockers_for_next=missing.get(next_level, []),
         needs_cyber_essentials_plus=level == OutcomeLevel.MET,
@@ -179,7 +296,19 @@ def outcome_from(
         previously_published=previously_published,
         total_all=len(responses),
         answered_all=sum(answered.values()),
+        on=facts.on,
+        deadline=facts.deadline,
+        exceeded_lapses_on=lapses_on,
     )
+    for r in responses:
+        check = checked.get(r.pk)
+        if check is None:
+            continue
+        if not check.counts:
+            outcome.held_back.append(Held(r, check.reasons))
+        elif check.out_of_date_from:
+            outcome.lapsing.append(Lapse(r, check.out_of_date_from, check.lapse_reasons))
+    outcome.lapsing.sort(key=lambda lapse: lapse.out_of_date_from)
     standards: dict[int, Progress] = {}
     categories = {c.value: Progress(c.value, c.label) for c in Category}
     for r in responses:
@@ -204,6 +333,9 @@ def outcome_from(
             outcome.answered_approaching += answered[r.pk]
     outcome.by_standard = [standards[k] for k in sorted(standards)]
     outcome.by_category = [p for p in categories.values() if p.total]
+    outcome.coverage = coverage_of(
+        catalogue, questions=outcome.total_all, mandatory=outcome.total_mandatory
+    )
     return outcome
 
 
@@ -211,7 +343,7 @@ def responses_for_outcome(assessment):
     """The queryset `outcome_from` needs, in toolkit order (three queries when evaluated)."""
     return (
         assessment.responses.select_related("item", "item__standard")
-        .prefetch_related("document_links")
+        .prefetch_related("document_links__document")
         .order_by("item__sort_key")
     )
 
@@ -226,6 +358,22 @@ def has_published_before(assessment) -> bool:
     ).exists()
 
 
+def _training_needed(responses) -> bool:
+    from .verdict import TRAINING_REF
+
+    return any(r.item.ref == TRAINING_REF for r in responses)
+
+
+def facts_for(assessment, *, today: dt.date | None = None, training=None) -> Facts:
+    today = today or timezone.localdate()
+    return Facts(
+        on=today,
+        deadline=assessment.deadline,
+        cyber_essentials_plus_expires_on=assessment.organisation.cyber_essentials_plus_expires_on,
+        training=training,
+    )
+
+
 def assessment_outcome(
     assessment,
     responses: Iterable | None = None,
@@ -233,16 +381,27 @@ def assessment_outcome(
     previously_published: bool | None = None,
     today: dt.date | None = None,
 ) -> Outcome:
-    """The projected outcome of `assessment`. Pass `responses` already loaded (with `item`,
-    `item.standard` and prefetched `document_links`) to avoid loading them again."""
+    """The projected outcome of `assessment` on `today`. Pass `responses` already loaded
+    (with `item`, `item.standard` and prefetched `document_links__document`) to avoid
+    loading them again. Two more queries for the training register when 3.2.1 is listed."""
+    from evidence.training import training_summary
+
     if responses is None:
         responses = responses_for_outcome(assessment)
+    responses = list(responses)
     if previously_published is None:
         previously_published = has_published_before(assessment)
+    today = today or timezone.localdate()
+    training = None
+    if _training_needed(responses):
+        training = training_summary(
+            organisation=assessment.organisation, on=today, deadline=assessment.deadline
+        )
     return outcome_from(
         responses,
-        has_cyber_essentials_plus=assessment.organisation.has_current_cyber_essentials_plus(today),
+        facts=facts_for(assessment, today=today, training=training),
         previously_published=previously_published,
+        catalogue=assessment.catalogue,
     )
 
 
@@ -289,21 +448,43 @@ def _latest_assessments(organisation_ids) -> QuerySet:
     return Assessment.objects.filter(organisation_id__in=organisation_ids).exclude(Exists(newer))
 
 
-def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
-    """{organisation id: (latest assessment or None, its Outcome or None)} in four queries,
-    whatever the number of organisations (the portfolio, reminders, reports use it).
+def _prefetched(model, rows: list) -> QuerySet:
+    """A queryset whose results are already `rows`, as prefetch_related leaves it."""
+    qs = QuerySet(model)
+    qs._result_cache = rows
+    qs._prefetch_done = True
+    return qs
 
-    The database says which items are answered (`answered_q`); no response is loaded as a
-    model. Callers run this with scopes disabled and pass only organisations the user may see.
+
+def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
+    """{organisation id: (latest assessment or None, its Outcome or None)} in a constant
+    number of queries, whatever the number of organisations (the portfolio, the platform
+    overview, reminders, reports use it). The one outcome: time windows, the training
+    register and documents' review dates count here as on the home page.
+
+    Callers run this with scopes disabled and pass only organisations the user may see.
     """
-    from .models import Approval, EvidenceItem, Response
+    from evidence.training import training_summaries
+
+    from .models import Approval, Assessment, DocumentLink, EvidenceItem, Response
 
     today = today or timezone.localdate()
     by_id = {o.pk: o for o in organisations}
-    latest = {a.organisation_id: a for a in _latest_assessments(list(by_id))}
+    latest = {}
+    published_before = Approval.objects.filter(
+        organisation_id=OuterRef("organisation_id"), published_on__isnull=False
+    )
+    for a in (
+        Assessment.objects.filter(organisation_id__in=by_id)
+        .select_related("catalogue")
+        .annotate(org_published=Exists(published_before))
+        .order_by("dspt_year")
+    ):
+        latest[a.organisation_id] = a
     result = {org_id: (latest.get(org_id), None) for org_id in by_id}
     if not latest:
         return result
+    assessment_ids = [a.pk for a in latest.values()]
     items = {
         i.pk: i
         for i in EvidenceItem.objects.filter(
@@ -318,82 +499,56 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
             "sort_key",
             "ref",
             "summary",
+            "valid_months",
             "standard__number",
             "standard__name",
         )
     }
-    answers: dict[int, list[Answered]] = {}
-    for pk, assessment_id, item_id, answered in (
-        Response.objects.filter(assessment_id__in=[a.pk for a in latest.values()])
-        .annotate(answered=ExpressionWrapper(answered_q(), output_field=BooleanField()))
-        .values_list("pk", "assessment_id", "item_id", "answered")
-        .order_by()
+    links: dict[int, list] = {}
+    for link in (
+        DocumentLink.objects.filter(response__assessment_id__in=assessment_ids)
+        .select_related("document")
+        .only(
+            "id",
+            "response_id",
+            "document_id",
+            "document__title",
+            "document__next_review_due",
+            "document__last_reviewed_on",
+        )
     ):
-        answers.setdefault(assessment_id, []).append(Answered(pk, items[item_id], bool(answered)))
-    published = set(
-        Approval.objects.filter(organisation_id__in=by_id, published_on__isnull=False)
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
+        links.setdefault(link.response_id, []).append(link)
+    responses: dict[int, list] = {}
+    for r in Response.objects.filter(assessment_id__in=assessment_ids).only(
+        "id",
+        "assessment_id",
+        "item_id",
+        "answer_confirmed",
+        "answer_text",
+        "answer_number",
+        "answer_date",
+        "not_applicable",
+        "na_reason",
+        "narrative",
+    ):
+        r.item = items[r.item_id]
+        r._prefetched_objects_cache = {
+            "document_links": _prefetched(DocumentLink, links.get(r.pk, []))
+        }
+        responses.setdefault(r.assessment_id, []).append(r)
+    # The training register of every home at once (two queries); each is counted on
+    # `today` against its own assessment's deadline.
+    deadlines = {org_id: a.deadline for org_id, a in latest.items()}
+    training = training_summaries(organisation_ids=list(latest), on=today, deadlines=deadlines)
     for org_id, assessment in latest.items():
         org = by_id[org_id]
         assessment.organisation = org
-        rows = sorted(answers.get(assessment.pk, []), key=lambda r: r.item.sort_key)
+        rows = sorted(responses.get(assessment.pk, []), key=lambda r: r.item.sort_key)
         outcome = outcome_from(
             rows,
-            has_cyber_essentials_plus=org.has_current_cyber_essentials_plus(today),
-            previously_published=assessment.previously_published or org_id in published,
+            facts=facts_for(assessment, today=today, training=training.get(org_id)),
+            previously_published=assessment.previously_published or assessment.org_published,
+            catalogue=assessment.catalogue,
         )
         result[org_id] = (assessment, outcome)
     return result
-
-
-def outcome_level_counts(*, today: dt.date | None = None) -> dict[str, int]:
-    """How many organisations stand at each outcome ("not_started": no assessment yet), for
-    the platform overview: three queries, one row per organisation, no response in Python.
-
-    The same levels `outcome_from` gives: anything needed for Standards Met unanswered is
-    Approaching Standards when only Standards Met items are open, else "not yet"; nothing
-    open is Standards Met, or Exceeded with a current Cyber Essentials Plus certificate.
-    """
-    from organisations.models import Organisation
-
-    from .models import Level, Response
-
-    today = today or timezone.localdate()
-    latest = dict(
-        _latest_assessments(Organisation.objects.values("pk")).values_list("pk", "organisation_id")
-    )
-    answered = answered_q()
-    approaching = Q(item__level=Level.APPROACHING)
-    needed = Q(item__level__in=[Level.APPROACHING, Level.MET])
-    open_items = {
-        row["assessment_id"]: row
-        for row in Response.objects.filter(assessment_id__in=latest)
-        .values("assessment_id")
-        .annotate(
-            approaching=Count("pk", filter=approaching),
-            approaching_done=Count("pk", filter=approaching & answered),
-            needed=Count("pk", filter=needed),
-            needed_done=Count("pk", filter=needed & answered),
-        )
-        .order_by()
-    }
-    plus = set(
-        Organisation.objects.filter(cyber_essentials_plus_expires_on__gte=today).values_list(
-            "pk", flat=True
-        )
-    )
-    counts = {"not_started": Organisation.objects.count() - len(latest)}
-    for assessment_id, organisation_id in latest.items():
-        row = open_items.get(assessment_id)
-        if row and row["needed_done"] < row["needed"]:
-            level = (
-                OutcomeLevel.APPROACHING
-                if row["approaching_done"] == row["approaching"]
-                else OutcomeLevel.NOT_YET
-            )
-        else:
-            level = OutcomeLevel.EXCEEDED if organisation_id in plus else OutcomeLevel.MET
-        counts[level.value] = counts.get(level.value, 0) + 1
-    return counts

@@ -453,6 +453,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
             "label": outcome.label,
             "answered_mandatory": outcome.answered_mandatory,
             "total_mandatory": outcome.total_mandatory,
+            "coverage": outcome.coverage_text,
         },
         "answers": [
             {

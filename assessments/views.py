@@ -29,7 +29,7 @@ from .models import (
     Response,
     ResponseStatus,
 )
-from .outcome import assessment_outcome, has_published_before
+from .outcome import assessment_outcome, coverage_of, has_published_before
 
 # ---------------------------------------------------------------- helpers
 
@@ -73,6 +73,16 @@ def _year_label(catalogue) -> str:
     return dspt_year_label(services.current_dspt_year(catalogue)) if catalogue else ""
 
 
+def _is_newer(candidate, current) -> bool:
+    """A later year's checklist, or a revision of the same year's list loaded after it (a
+    corrected list, or the official one: a loaded version is never changed in place)."""
+    if candidate.pk == current.pk:
+        return False
+    return candidate.dspt_year > current.dspt_year or (
+        candidate.dspt_year == current.dspt_year and candidate.loaded_at > current.loaded_at
+    )
+
+
 def _newest_catalogue():
     return CatalogueVersion.objects.order_by("-dspt_year", "-loaded_at").first()
 
@@ -111,6 +121,7 @@ def _checklist(request: HttpRequest, assessment, *, with_forms: bool = True) -> 
     everyone = _members(request.organisation) if request.membership.can_edit else []
     members = everyone if editable and with_forms else []
     progress = {p.key: p for p in outcome.by_standard}
+    checks = outcome.checks
     groups: dict[int, dict] = {}
     for r in responses:
         if not _matches(r, f, warnings, request.user):
@@ -124,7 +135,14 @@ def _checklist(request: HttpRequest, assessment, *, with_forms: bool = True) -> 
             },
         )
         form = ResponseForm(response=r, members=members) if members else None
-        group["rows"].append({"response": r, "form": form, "warnings": warnings.get(r.pk, [])})
+        group["rows"].append(
+            {
+                "response": r,
+                "form": form,
+                "warnings": warnings.get(r.pk, []),
+                "check": checks.get(r.pk),
+            }
+        )
     mine = [r for r in responses if r.owner_id == request.user.pk and not r.is_answered]
     checklist_url = reverse("assessments:index", kwargs={"org": request.organisation.slug})
     if request.htmx and request.htmx.current_url_abs_path:
@@ -169,11 +187,7 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
     context = _checklist(request, assessment)
     if newest and services.current_dspt_year(newest) > assessment.dspt_year:
         context.update({"newer_catalogue": newest, "start_label": _year_label(newest)})
-    elif (
-        newest
-        and newest.pk != assessment.catalogue_id
-        and newest.dspt_year > assessment.catalogue.dspt_year
-    ):
+    elif newest and _is_newer(newest, assessment.catalogue):
         context["switch_catalogue"] = newest
     return render(request, "assessments/index.html", context)
 
@@ -257,6 +271,7 @@ def _render_item(
             "item": response.item,
             "form": form,
             "item_warnings": context["warnings"].get(response.pk, []),
+            "item_check": context["outcome"].checks.get(response.pk),
             "comments": response.comments.select_related("author"),
             "comment_form": CommentForm(),
             "training": (training := _training_for(response)),
@@ -398,7 +413,12 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         )
         if row is None:  # filtered out: rebuild the row for this response alone
             r = next(r for r in context["responses"] if r.pk == response.pk)
-            row = {"response": r, "form": None, "warnings": context["warnings"].get(r.pk, [])}
+            row = {
+                "response": r,
+                "form": None,
+                "warnings": context["warnings"].get(r.pk, []),
+                "check": context["outcome"].checks.get(r.pk),
+            }
         if not saved:
             row["form"] = form
         elif row["form"] is not None:
@@ -546,3 +566,26 @@ def publication(request: HttpRequest, org: str) -> HttpResponse:
         published_on=form.cleaned_data["published_on"],
         outcome=form.cleaned_data["outcome"],
     )
+
+
+def checklist_help(request: HttpRequest) -> HttpResponse:
+    """How complete the portal's checklist is, which items are inferred, and how to load
+    the official list. Public: it holds no tenant data and every output links to it."""
+    catalogue = _newest_catalogue()
+    items = list(catalogue.items.order_by("sort_key")) if catalogue else []
+    coverage = (
+        coverage_of(
+            catalogue,
+            questions=len(items),
+            mandatory=sum(1 for i in items if i.is_mandatory),
+        )
+        if catalogue
+        else None
+    )
+    context = {
+        "catalogue": catalogue,
+        "coverage": coverage,
+        "inferred": [i for i in items if i.is_inferred],
+        "approaching": sum(1 for i in items if i.level == Level.APPROACHING),
+    }
+    return render(request, "assessments/checklist_help.html", context)

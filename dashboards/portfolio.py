@@ -92,7 +92,8 @@ class PortfolioRow:
 
     @property
     def outcome_label(self) -> str:
-        return read_models.OUTCOME_LABELS[self.outcome_key]
+        # The outcome's own label ("Standards Met — Exceeded lapses on ..."), as on the home page.
+        return self.outcome.label if self.outcome else read_models.OUTCOME_LABELS[self.outcome_key]
 
     @property
     def outcome_tag(self) -> str:

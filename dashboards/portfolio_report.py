@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus
-from reports.content import fmt_date
+from reports.content import coverage_facts, fmt_date
 
 from .portfolio import portfolio_rows
 
@@ -25,6 +25,7 @@ def _home(row) -> dict:
         "status": AssessmentStatus(assessment.status).label,
         "outcome": outcome.label,
         "headline": outcome.headline,
+        "coverage": coverage_facts(outcome.coverage),
         "answered": outcome.answered_mandatory,
         "total": outcome.total_mandatory,
         "percent": outcome.percent_mandatory_done,

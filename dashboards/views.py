@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
-from assessments.outcome import outcome_level_counts
+from assessments.outcome import outcomes_for
 from organisations.models import ActivityLog, Organisation
 from reminders.models import ReminderEmail
 from reports.render import portfolio_pdf as render_portfolio_pdf
@@ -135,6 +135,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "report_url": _url_or_empty("reports_public:portfolio_pdf"),
             "today": timezone.localdate(),
             "expected_percent": rows[0].expected_percent,
+            "coverage_texts": sorted(
+                {r.outcome.coverage_text for r in rows if r.outcome and r.outcome.is_partial}
+            ),
         },
     )
 
@@ -202,7 +205,11 @@ def platform(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=30)
     with scopes_disabled():
         counts = {key: 0 for key, _ in read_models.OUTCOME_CHOICES}
-        counts.update(outcome_level_counts(today=today))
+        # The same outcome as the home page and the portfolio (assessments.outcome).
+        for _assessment, outcome in outcomes_for(
+            list(Organisation.objects.all()), today=today
+        ).values():
+            counts[read_models.outcome_key(outcome)] += 1
         portfolio_reminders = dict(
             ActivityLog.objects.filter(
                 action__in=("reminder.sent", "reminder.failed"), created_at__gte=since

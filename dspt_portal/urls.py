@@ -56,6 +56,7 @@ urlpatterns = [
     path("o/<slug:org>/evidence/", include(evidence_urls)),
     path("o/<slug:org>/reports/", include("reports.urls")),
     path("", include(reports_public_urls)),
+    path("", include("assessments.help_urls")),
     path("", include("reminders.urls")),
     path("", include(organisations_urls)),
 ]

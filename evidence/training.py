@@ -17,11 +17,11 @@ Trained means a record completed in the 12 months up to and including the date
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Max, Q
 
 from dspt_portal.deadlines import dspt_deadline
 
-from .models import StaffMember, TrainingRecord, add_years
+from .models import StaffMember, add_years
 
 TARGET_PERCENT = 95
 
@@ -82,27 +82,14 @@ def in_scope(staff_member: StaffMember, on: dt.date) -> bool:
     return staff_member.has_data_access and staff_member.is_current_on(on)
 
 
-def training_summary(
-    *, organisation, on: dt.date | None = None, deadline: dt.date | None = None
-) -> TrainingSummary:
-    """Who in `organisation` counts for 3.2.1 on `on` (default: the DSPT deadline), who is
-    trained in the 12 months before it, who is missing, and whose training lapses before
-    the deadline. Two queries whatever the size of the register."""
-    deadline = deadline or dspt_deadline()
-    on = on or deadline
+def _summarise(staff, *, on: dt.date, deadline: dt.date) -> TrainingSummary:
     window_start = add_years(on, -1)
-    records = TrainingRecord.objects.filter(completed_on__lte=on).order_by("-completed_on")
-    staff = (
-        StaffMember.objects.filter(organisation=organisation)
-        .prefetch_related(Prefetch("training_records", queryset=records, to_attr="records_to_date"))
-        .order_by("name")
-    )
     summary = TrainingSummary(on=on, deadline=deadline)
     for person in staff:
         if not in_scope(person, on):
             summary.out_of_scope.append(person)
             continue
-        last = person.records_to_date[0].completed_on if person.records_to_date else None
+        last = person.last_completed_on
         row = StaffTraining(person, last, add_years(last, 1) if last else None)
         if last and last >= window_start:
             summary.trained.append(row)
@@ -111,3 +98,39 @@ def training_summary(
         else:
             summary.missing.append(row)
     return summary
+
+
+def _staff_with_records(on: dt.date):
+    """Staff with `last_completed_on`: their latest training up to `on` (one query)."""
+    return StaffMember.objects.annotate(
+        last_completed_on=Max(
+            "training_records__completed_on",
+            filter=Q(training_records__completed_on__lte=on),
+        )
+    ).order_by("name")
+
+
+def training_summary(
+    *, organisation, on: dt.date | None = None, deadline: dt.date | None = None
+) -> TrainingSummary:
+    """Who in `organisation` counts for 3.2.1 on `on` (default: the DSPT deadline), who is
+    trained in the 12 months before it, who is missing, and whose training lapses before
+    the deadline. One query whatever the size of the register."""
+    deadline = deadline or dspt_deadline()
+    on = on or deadline
+    staff = _staff_with_records(on).filter(organisation=organisation)
+    return _summarise(staff, on=on, deadline=deadline)
+
+
+def training_summaries(
+    *, organisation_ids: list[int], on: dt.date, deadlines: dict[int, dt.date]
+) -> dict[int, TrainingSummary]:
+    """`training_summary` for many organisations in one query (the portfolio's outcomes).
+    Organisations with nobody on the register are left out."""
+    by_org: dict[int, list] = {}
+    for person in _staff_with_records(on).filter(organisation_id__in=organisation_ids):
+        by_org.setdefault(person.organisation_id, []).append(person)
+    return {
+        org_id: _summarise(staff, on=on, deadline=deadlines.get(org_id) or dspt_deadline())
+        for org_id, staff in by_org.items()
+    }

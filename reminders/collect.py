@@ -128,6 +128,12 @@ def deadline_countdown(day: dt.date, org_ids: list[int]) -> list[Due]:
                 lines.append(f"- and {len(met) - BLOCKERS_LISTED} more")
             detail = "\n".join(lines)
             sort = len(met)
+        this_year = assessment is not None and assessment.dspt_year == deadline.year
+        if this_year and outcome.is_partial:
+            detail += (
+                f"\nThis is {outcome.coverage_text}. How to load the official list: "
+                + absolute(reverse("assessments_help:checklist"))
+            )
         for person in contacts[org.pk]:
             dues.append(
                 Due(

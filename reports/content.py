@@ -13,6 +13,8 @@ import os
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -28,7 +30,12 @@ from assessments.models import (
     PublishedOutcome,
     ResponseStatus,
 )
-from assessments.outcome import OutcomeLevel, assessment_outcome, responses_for_outcome
+from assessments.outcome import (
+    OutcomeLevel,
+    assessment_outcome,
+    coverage_of,
+    responses_for_outcome,
+)
 from evidence.models import Document, ReviewStatus
 from evidence.uploads import download_name
 
@@ -269,6 +276,15 @@ def _items_by_ref(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def coverage_facts(coverage) -> dict:
+    """How complete the checklist is, for every report: the sentence and the help link."""
+    return {
+        "partial": bool(coverage and coverage.is_partial),
+        "text": coverage.text if coverage else "",
+        "url": settings.SITE_URL + reverse("assessments_help:checklist"),
+    }
+
+
 def _report_data(
     *,
     assessment: Assessment,
@@ -398,6 +414,19 @@ def assessment_report_data(assessment: Assessment, *, today: dt.date | None = No
             "total_mandatory": outcome.total_mandatory,
             "percent": outcome.percent_mandatory_done,
             "blockers": [r.item.ref for r in outcome.blockers_for_next],
+            "coverage": coverage_facts(outcome.coverage),
+            "held_back": [
+                {"ref": h.response.item.ref, "reasons": " ".join(h.reasons)}
+                for h in outcome.held_back
+            ],
+            "lapsing": [
+                {
+                    "ref": lapse.response.item.ref,
+                    "day": fmt_date(lapse.out_of_date_from),
+                    "reasons": "; ".join(lapse.reasons),
+                }
+                for lapse in outcome.lapsing
+            ],
         },
         approval=_current_approval(assessment),
         today=today,
@@ -440,6 +469,11 @@ def approval_report_data(approval: Approval, *, today: dt.date | None = None) ->
             "total_mandatory": total,
             "percent": round(100 * answered / total) if total else 0,
             "blockers": [],
+            "coverage": coverage_facts(
+                coverage_of(assessment.catalogue, questions=len(answers), mandatory=total)
+            ),
+            "held_back": [],
+            "lapsing": [],
         },
         approval=approval,
         today=today,

@@ -121,6 +121,12 @@ def assessment_report_docx(data: dict) -> bytes:
             ("Approval", _approval_line(data)),
         ],
     )
+    coverage = outcome.get("coverage") or {}
+    if coverage.get("partial"):
+        doc.add_paragraph(
+            f"Projected on a partial checklist: {coverage['text']}. "
+            f"How to load the official list: {coverage['url']}"
+        )
     doc.add_paragraph(f"Report produced on {data['generated_on']}.")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 

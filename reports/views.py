@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
 from assessments.models import Approval
-from assessments.outcome import OutcomeLevel
+from assessments.outcome import OutcomeLevel, coverage_of
 from evidence.models import add_years
 from evidence.uploads import streaming_size_limit, upload_was_too_large
 from organisations.access import require_invite, require_role
@@ -230,7 +230,7 @@ BADGE_MESSAGES = {
 def _published_approval(organisation) -> Approval | None:
     return (
         Approval.objects.filter(organisation=organisation, published_on__isnull=False)
-        .select_related("assessment")
+        .select_related("assessment__catalogue")
         .order_by("-published_on", "-id")
         .first()
     )
@@ -249,9 +249,19 @@ def _public_status(token: str) -> dict:
         raise Http404("No such status badge.")
     expires_on = add_years(approval.published_on, 1)
     outcome = approval.get_published_outcome_display()
+    coverage = ""
     if not outcome and approval.outcome_level in OutcomeLevel.values:
-        outcome = OutcomeLevel(approval.outcome_level).label
+        # No outcome recorded from the national toolkit: this is the portal's own verdict at
+        # approval (the same function as every other page), so say how complete it was.
+        saved = approval.snapshot.get("outcome", {})
+        outcome = saved.get("label") or OutcomeLevel(approval.outcome_level).label
+        coverage = coverage_of(
+            approval.assessment.catalogue,
+            questions=len(approval.snapshot.get("answers", [])),
+            mandatory=saved.get("total_mandatory", 0),
+        ).text
     return {
+        "coverage": coverage,
         "name": badge.organisation.name,
         "ods_code": badge.organisation.ods_code,
         "outcome": outcome,
@@ -281,8 +291,15 @@ def status_badge_svg(request: HttpRequest, token: str) -> HttpResponse:
         if status["out_of_date"]
         else f"Published {status['published_on']}",
     ]
+    if status["coverage"]:
+        lines.append(f"Portal projection, {status['coverage']}")
     width = max(240, 20 + 7 * max(len(line) for line in lines))
-    context = {"status": status, "lines": lines, "width": width}
+    context = {
+        "status": status,
+        "lines": lines,
+        "width": width,
+        "height": 72 + 18 * (len(lines) - 3),
+    }
     response = render(request, "reports/badge.svg", context, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
     return response

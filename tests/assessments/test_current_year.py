@@ -89,3 +89,31 @@ def test_the_same_checklist_cannot_be_switched_to(organisation, member):
     assessment = services.assessment_start(organisation=organisation, catalogue=v8, by=member())
     with pytest.raises(ValidationError):
         services.assessment_change_catalogue(assessment=assessment, catalogue=v8, by=member())
+
+
+def test_a_revised_list_for_the_same_year_is_offered_and_adds_its_new_items(
+    client_as, organisation
+):
+    """A database that loaded the first v8 list gets the revised bundled list as a new
+    version; the assessment under way moves onto it in one step, answers kept."""
+    from assessments.catalogue import bundled_catalogue_ensure
+
+    client = client_as(Role.EDITOR)
+    first = catalogue_with(
+        [{"ref": "1.1.1", "summary": "Your ICO registration number."}],
+        key="2025-26-v8",
+        dspt_year=2026,
+    )
+    assessment = services.assessment_start(
+        organisation=organisation, catalogue=first, by=client.user
+    )
+    answer(assessment.responses.get(), answer_text="ZA123456")
+    revised = bundled_catalogue_ensure()
+    page = client.get(reverse("assessments:index", args=[organisation.slug])).content.decode()
+    assert f"Move to the {revised.label} checklist" in page
+    client.post(reverse("assessments:change_catalogue", args=[organisation.slug]))
+    assessment.refresh_from_db()
+    assert assessment.catalogue == revised
+    got = {x.item.ref: x for x in assessment.responses.select_related("item")}
+    assert got["1.1.1"].answer_text == "ZA123456"
+    assert {"1.3.7", "1.4.2"} <= set(assessment.carry_forward_report["new_items"])

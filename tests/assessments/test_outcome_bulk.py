@@ -11,7 +11,6 @@ from assessments.models import AnswerType, Level, Response
 from assessments.outcome import (
     answered_q,
     assessment_outcome,
-    outcome_level_counts,
     outcomes_for,
 )
 from tests.assessments.factories import answer, assessment_for, catalogue_with
@@ -126,18 +125,3 @@ def test_bulk_outcomes_take_the_newest_year_and_a_constant_number_of_queries(
             bulk = outcomes_for([organisation, *others])
 
     assert bulk[organisation.pk][0] == newest
-
-
-def test_level_counts_for_the_platform_match_the_outcome_of_every_organisation(catalogue):
-    assessments = _assessments_in_every_shape(catalogue)
-    with scopes_disabled():
-        OrganisationFactory(name="Not started yet")
-        plus = assessments[0].organisation
-        plus.cyber_essentials_plus_expires_on = dt.date.today() + dt.timedelta(days=30)
-        plus.save()
-        expected = {"not_started": 1}
-        for assessment in assessments:
-            level = assessment_outcome(assessment).level.value
-            expected[level] = expected.get(level, 0) + 1
-
-        assert outcome_level_counts() == expected

@@ -41,7 +41,7 @@ def test_starting_creates_a_response_per_item_and_records_it(client_as, organisa
     client = client_as(Role.EDITOR)
     page = client.post(url("start", organisation), follow=True)
     assessment = Assessment.objects.get(organisation=organisation)
-    assert assessment.responses.count() == 49
+    assert assessment.responses.count() == 51
     assert f"Your {assessment.year_label} assessment is ready" in page.content.decode()
     assert ActivityLog.objects.filter(
         action="assessment.started", organisation=organisation
@@ -249,7 +249,7 @@ def test_starting_with_bundled_catalogue_then_the_checklist_renders(client_as, o
     assessment_start(organisation=organisation, catalogue=version, by=client.user)
     page = client.get(url("index", organisation))
     assert page.status_code == 200
-    assert page.content.decode().count('<li class="row') == 49
+    assert page.content.decode().count('<li class="row') == 51
 
 
 def test_a_review_date_is_saved_and_shown_back_in_the_date_field(client_as, organisation):

@@ -73,6 +73,9 @@ def complete(assessment) -> None:
             response.answer_date = dt.date(2026, 3, 1)
         else:
             response.answer_text = f"Held in the IG folder, section {i}, reviewed March 2026."
+        if item.valid_months and not response.not_applicable:
+            # Reviews and tests count only inside their window before publication.
+            response.answer_date = timezone.localdate() - dt.timedelta(days=30)
         response.narrative = "Checked by the registered manager." if i % 3 == 0 else ""
         response.status = "done"
         response.save()

@@ -1,0 +1,283 @@
+"""Whether an answered item really counts on the publication date (docs/dspt-rules.md).
+
+An item counts toward the outcome when it is answered (`Response.is_answered`) AND:
+
+- its evidence is inside its time window: items with `valid_months` (reviews, spot checks,
+  continuity and backup tests, training needs analysis: 12 months; policy updates: 36)
+  count only when the evidence date is on or after the same day that many months before
+  the publication date. The evidence date is the date captured beside the answer, else the
+  latest date written in the answer (not after the publication date; "March 2019" means
+  the end of March 2019), else the latest review date of a linked document. No date: it
+  does not count;
+- the portal's own figures agree: 3.2.1 with people in scope on the training register
+  needs at least 95.0% of them trained in the 12 months before publication, whatever the
+  tick says (without a register, a percentage typed below 95 does not count);
+- no document it relies on (linked to it) was overdue for review on the publication date.
+
+Evidence that counts now but goes out of date before the deadline is reported with the
+first day it no longer counts. Pure functions: no queries beyond what callers prefetch.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+TRAINING_REF = "3.2.1"
+TRAINING_TARGET = 95
+
+MONTH_NAMES = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
+_YEAR = r"((?:19|20)\d{2})"
+_DATE_PATTERNS = [
+    # 2026-03-12
+    (re.compile(r"\b((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})\b"), "ymd"),
+    # 12/03/2026, 12.3.26, 12-03-2026 (UK order)
+    (re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)?\d{2})\b"), "dmy"),
+    # 12 March 2026, 12th Mar 2026
+    (
+        re.compile(
+            rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+((?:19|20)\d{{2}})\b", re.I
+        ),
+        "dMy",
+    ),
+    # March 12, 2026
+    (
+        re.compile(
+            rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.I
+        ),
+        "Mdy",
+    ),
+    # March 2026
+    (re.compile(rf"\b({_MONTH})\.?,?\s+((?:19|20)\d{{2}})\b", re.I), "My"),
+    # 2026 on its own
+    (re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d|[/.-]\d)"), "y"),
+]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    year = min(max(year, dt.MINYEAR), dt.MAXYEAR)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def _safe_date(year: int, month: int, day: int | None) -> dt.date | None:
+    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if day is None:
+        return dt.date(year, month, last)
+    if not 1 <= day <= last:
+        return None
+    return dt.date(year, month, day)
+
+
+def dates_in(text: str) -> list[dt.date]:
+    """Every date written in `text`. Partial dates mean their last day ("March 2019" is
+    31 March 2019, "2023" is 31 December 2023): the most generous reading."""
+    found: list[dt.date] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in _DATE_PATTERNS:
+        for m in pattern.finditer(text or ""):
+            if any(start < m.end() and m.start() < end for start, end in taken):
+                continue
+            g = m.groups()
+            if kind == "ymd":
+                day = _safe_date(int(g[0]), int(g[1]), int(g[2]))
+            elif kind == "dmy":
+                year = int(g[2]) + (2000 if len(g[2]) == 2 else 0)
+                day = _safe_date(year, int(g[1]), int(g[0]))
+            elif kind == "dMy":
+                day = _safe_date(int(g[2]), MONTH_NAMES[g[1].lower()], int(g[0]))
+            elif kind == "Mdy":
+                day = _safe_date(int(g[2]), MONTH_NAMES[g[0].lower()], int(g[1]))
+            elif kind == "My":
+                day = _safe_date(int(g[1]), MONTH_NAMES[g[0].lower()], None)
+            else:
+                day = _safe_date(int(g[0]), 12, None)
+            if day:
+                found.append(day)
+                taken.append((m.start(), m.end()))
+    return found
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def window_label(months: int) -> str:
+    if months % 12 == 0:
+        years = months // 12
+        return "12 months" if years == 1 else f"{years} years"
+    return f"{months} months"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the outcome needs beyond the answers: the publication date it is projected
+    for, the deadline, and the portal's own registers."""
+
+    on: dt.date
+    deadline: dt.date
+    cyber_essentials_plus_expires_on: dt.date | None = None
+    # evidence.training.TrainingSummary on `on`, or None when nobody is on the register.
+    training: object | None = None
+
+    @property
+    def has_cyber_essentials_plus(self) -> bool:
+        expires = self.cyber_essentials_plus_expires_on
+        return bool(expires and expires >= self.on)
+
+    @property
+    def exceeded_lapses_on(self) -> dt.date | None:
+        """The certificate's expiry when it is valid now but not on the deadline."""
+        expires = self.cyber_essentials_plus_expires_on
+        if self.has_cyber_essentials_plus and self.on < self.deadline and expires < self.deadline:
+            return expires
+        return None
+
+
+@dataclass
+class ItemCheck:
+    """Why an answered item does (not) count, and when it stops counting."""
+
+    counts: bool = True
+    reasons: list[str] = field(default_factory=list)
+    # First day the evidence no longer counts, when that is on or before the deadline.
+    out_of_date_from: dt.date | None = None
+    lapse_reasons: list[str] = field(default_factory=list)
+
+    def fail(self, reason: str) -> None:
+        self.counts = False
+        self.reasons.append(reason)
+
+    def lapses(self, day: dt.date, reason: str) -> None:
+        if self.out_of_date_from is None or day < self.out_of_date_from:
+            self.out_of_date_from = day
+        self.lapse_reasons.append(reason)
+
+
+def evidence_date(response, on: dt.date) -> dt.date | None:
+    """The date the item's evidence was last done or reviewed (see the module docstring)."""
+    if response.answer_date:
+        return response.answer_date
+    written = [d for d in dates_in(f"{response.answer_text}\n{response.narrative}") if d <= on]
+    if written:
+        return max(written)
+    reviewed = [
+        link.document.last_reviewed_on
+        for link in response.document_links.all()
+        if link.document.last_reviewed_on and link.document.last_reviewed_on <= on
+    ]
+    return max(reviewed) if reviewed else None
+
+
+def _window(r, facts: Facts, check: ItemCheck) -> None:
+    months = r.item.valid_months
+    when = evidence_date(r, facts.on)
+    span = window_label(months)
+    if when is None:
+        check.fail(
+            f"No date given: this counts only if it was done in the {span} before you "
+            "publish. Add the date it was last done."
+        )
+        return
+    first_valid = add_months(facts.on, -months)
+    if when < first_valid:
+        check.fail(
+            f"Last done {long_date(when)}, more than {span} before publication "
+            f"({long_date(facts.on)}). Do it again and record the new date."
+        )
+        return
+    out_from = add_months(when, months) + dt.timedelta(days=1)
+    if out_from <= facts.deadline:
+        check.lapses(
+            out_from,
+            f"Done {long_date(when)}: out of date from {long_date(out_from)}, before the "
+            f"{long_date(facts.deadline)} deadline",
+        )
+
+
+def _joined(names: list[str], limit: int = 10) -> str:
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _training(r, facts: Facts, check: ItemCheck) -> None:
+    summary = facts.training
+    if summary is not None and summary.in_scope_count:
+        if not summary.meets_target:
+            names = summary.missing_names
+            check.fail(
+                f"Training register: {summary.percentage:.1f}% of {summary.in_scope_count} "
+                f"people trained in the 12 months before {long_date(facts.on)} (at least "
+                f"{TRAINING_TARGET}% needed). Not trained: {_joined(names)}."
+            )
+            return
+        # Still at 95% on the deadline once the expiring people have lapsed?
+        spare = summary.trained_count - -(-TRAINING_TARGET * summary.in_scope_count // 100)
+        lapsing = sorted(summary.expiring, key=lambda s: s.valid_until)
+        if len(lapsing) > spare:
+            person = lapsing[spare]
+            out_from = person.valid_until + dt.timedelta(days=1)
+            check.lapses(
+                out_from,
+                f"Training register drops below {TRAINING_TARGET}% on {long_date(out_from)} "
+                f"unless {_joined([s.name for s in lapsing[spare:]])} refresh their training",
+            )
+        return
+    if r.answer_number is not None and r.answer_number < TRAINING_TARGET:
+        check.fail(f"{r.answer_number:.1f}% trained is below the {TRAINING_TARGET}% needed.")
+
+
+def _documents(r, facts: Facts, check: ItemCheck) -> None:
+    for link in r.document_links.all():
+        doc = link.document
+        due = doc.next_review_due
+        if due is None:
+            continue
+        if due < facts.on:
+            check.fail(f"'{doc.title}' was due for review on {long_date(due)}.")
+        elif due < facts.deadline:
+            check.lapses(
+                due + dt.timedelta(days=1),
+                f"'{doc.title}' is due for review on {long_date(due)}, before the deadline",
+            )
+
+
+def item_check(response, facts: Facts) -> ItemCheck:
+    """Whether this answered response counts on `facts.on` (call only when answered)."""
+    check = ItemCheck()
+    if response.not_applicable:
+        return check
+    if response.item.ref == TRAINING_REF:
+        _training(response, facts, check)
+    if response.item.valid_months:
+        _window(response, facts, check)
+    _documents(response, facts, check)
+    return check
