@@ -231,6 +231,9 @@ def _approval_facts(approval: Approval | None) -> dict | None:
         "by": _name(by) or "Unknown",
         "by_title": (by.job_title if by else "") or "",
         "on": fmt_date(timezone.localtime(approval.approved_at).date()),
+        "declaration": approval.declaration,
+        "declared_name": approval.declared_name,
+        "declared_role": approval.declared_role,
         "published_on": fmt_date(approval.published_on),
         "published_outcome": PublishedOutcome(approval.published_outcome).label
         if approval.published_outcome

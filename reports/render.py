@@ -93,6 +93,12 @@ def assessment_report_docx(data: dict) -> bytes:
             ("Approval", _approval_line(data)),
         ],
     )
+    approval = data["approval"] or {}
+    if approval.get("declaration"):
+        doc.add_paragraph(f"“{approval['declaration']}”").runs[0].italic = True
+        doc.add_paragraph(
+            f"Signed: {approval['declared_name']}, {approval['declared_role']}, {approval['on']}"
+        )
     doc.add_paragraph(f"Report produced on {data['generated_on']}.")
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
