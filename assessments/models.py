@@ -309,13 +309,18 @@ class Response(models.Model):
 
     @property
     def last_done_on(self):
-        """'When was it last done or reviewed?': the date kept beside a tick or text answer."""
-        return self.answer_date if self.item.app_hint == "date" else None
+        """'When was it last done or reviewed?': the date kept beside a tick or text answer
+        (None when the item's answer is itself a date)."""
+        if self.item.app_hint != "date" or self.item.answer_type == AnswerType.DATE:
+            return None
+        return self.answer_date
 
     @property
     def percentage(self):
         """The percentage kept beside the answer of an item that asks for one (3.2.1)."""
-        return self.answer_number if self.item.app_hint == "percentage" else None
+        if self.item.app_hint != "percentage" or self.item.answer_type == AnswerType.NUMBER:
+            return None
+        return self.answer_number
 
     @property
     def percentage_display(self) -> str:

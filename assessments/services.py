@@ -22,6 +22,7 @@ from .models import (
     AssessmentStatus,
     CatalogueVersion,
     Comment,
+    Level,
     PublishedOutcome,
     Response,
     ResponseStatus,
@@ -51,6 +52,32 @@ def _create_responses(responses) -> list[Response]:
     return created
 
 
+def level_change(old: str, new: str) -> str:
+    """'is now mandatory for Standards Met': what a level change means, in plain words."""
+    if old == new:
+        return ""
+    if new == Level.OPTIONAL:
+        return "is no longer mandatory (now optional)"
+    if new == Level.APPROACHING:
+        return "is now mandatory for Approaching Standards"
+    if old == Level.APPROACHING:
+        return "is now needed for Standards Met only (no longer for Approaching Standards)"
+    return "is now mandatory for Standards Met"
+
+
+def item_change(old, new) -> dict:
+    """One item's old and new wording and level, for the carry-forward change list."""
+    return {
+        "ref": new.ref,
+        "old_summary": old.summary,
+        "new_summary": new.summary,
+        "reworded": old.summary != new.summary,
+        "old_level": Level(old.level).label,
+        "new_level": Level(new.level).label,
+        "level_change": level_change(old.level, new.level),
+    }
+
+
 def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: bool) -> dict:
     """Copy answers, narratives and document links from `old` to `new` responses (both
     {item ref: Response}), matched by item ID; report new, reworded and removed items."""
@@ -59,7 +86,14 @@ def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: b
     report = {
         "copied": [],
         "new_items": [ref for ref in new if ref not in old],
+        "new_item_details": [
+            {"ref": ref, "summary": r.item.summary, "level": Level(r.item.level).label}
+            for ref, r in new.items()
+            if ref not in old
+        ],
         "changed_wording": [],
+        # Old and new side by side for every item whose wording or level changed.
+        "changes": [],
         "removed_items": [
             {"ref": ref, "summary": r.item.summary} for ref, r in old.items() if ref not in new
         ],
@@ -75,6 +109,8 @@ def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: b
         reworded = source.item.summary != target.item.summary
         if reworded:
             report["changed_wording"].append(ref)
+        if reworded or source.item.level != target.item.level:
+            report["changes"].append(item_change(source.item, target.item))
         for name in ANSWER_FIELDS:
             setattr(target, name, getattr(source, name))
         if target.not_applicable and not target.item.na_allowed:
@@ -540,6 +576,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
                 "not_applicable": r.not_applicable,
                 "na_reason": r.na_reason,
                 "owner": r.owner.email if r.owner else None,
+                "owner_name": (r.owner.full_name or r.owner.email) if r.owner else "",
                 "documents": [link.document.title for link in r.document_links.all()],
             }
             for r in responses

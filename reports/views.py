@@ -86,6 +86,7 @@ def report_request(request: HttpRequest, org: str) -> HttpResponse:
         kind=form.cleaned_data["kind"],
         by=request.user,
         approval=approval,
+        include_comments=form.cleaned_data["include_comments"],
         request=request,
     )
     messages.success(request, f"{report.title}: we are making it. This page updates by itself.")
@@ -274,8 +275,8 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     """Every home in the user's portfolio, as one PDF (rendered now)."""
     from .render import portfolio_pdf as render_portfolio
 
-    data = portfolio_data(request.user)
-    if not data["homes"]:
+    data = portfolio_data(request.user, query=request.GET)
+    if not data["all_count"]:
         raise Http404("You have no portfolio.")
     name = f"DSPT portfolio report {timezone.localdate():%Y-%m-%d}.pdf"
     return _file_response(render_portfolio(data), name, "application/pdf")

@@ -87,6 +87,30 @@ def test_the_checklist_shows_the_carry_forward_report(client_as, organisation):
     assert "4.3.1" in page and "1.3.9" in page
 
 
+def test_the_change_list_shows_old_and_new_wording_and_level_changes_side_by_side(
+    client_as, organisation
+):
+    client = client_as(Role.EDITOR)
+    last = [*LAST_YEAR, {"ref": "9.2.1", "summary": "Backups tested", "level": Level.OPTIONAL}]
+    now = [*THIS_YEAR, {"ref": "9.2.1", "summary": "Backups tested", "level": Level.MET}]
+    assessment_for(organisation, catalogue_with(last, dspt_year=2025), dspt_year=2025)
+    new = services.assessment_start(
+        organisation=organisation, catalogue=catalogue_with(now, dspt_year=2026), by=client.user
+    )
+    changes = {c["ref"]: c for c in new.carry_forward_report["changes"]}
+    assert set(changes) == {"1.1.2", "9.2.1"}
+    assert changes["1.1.2"]["old_summary"] == "Information asset register"
+    assert changes["1.1.2"]["new_summary"] == "Information asset register and record of processing"
+    assert changes["9.2.1"]["level_change"] == "is now mandatory for Standards Met"
+    page = client.get(
+        reverse("assessments:index", kwargs={"org": organisation.slug})
+    ).content.decode()
+    assert "9.2.1 is now mandatory for Standards Met." in page
+    assert '<td data-label="Before">Information asset register<br>' in page
+    assert '<td data-label="Now">Information asset register and record of processing<br>' in page
+    assert "4.3.1 IT admins signed an agreement (Standards Met)" in page
+
+
 def test_a_year_cannot_be_started_twice(organisation, member):
     catalogue = catalogue_with(THIS_YEAR)
     services.assessment_start(organisation=organisation, catalogue=catalogue, by=member())
