@@ -235,6 +235,30 @@ class ReturnForm(forms.Form):
     )
 
 
+class ApproveForm(forms.Form):
+    """The approver's declaration: the sentence to tick and who signs it (date: today)."""
+
+    declared = forms.BooleanField(
+        required=True,
+        error_messages={"required": "Tick the declaration to confirm you have reviewed it."},
+    )
+    name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Enter your name as it should appear on the report."},
+    )
+    role = forms.CharField(
+        label="Your role",
+        max_length=200,
+        help_text="As it should appear on the approved report, e.g. Registered Manager.",
+        error_messages={"required": "Enter your role, e.g. Registered Manager."},
+    )
+
+    def __init__(self, *args, declaration: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declared"].label = declaration or "I have reviewed this assessment."
+
+
 class StartForm(forms.Form):
     previously_published = forms.BooleanField(
         label="We have published a DSPT before",

@@ -320,6 +320,43 @@ class Response(models.Model):
             return self.answer_date is not None
         return False
 
+    @property
+    def answer_display(self) -> str:
+        """The answer as a person reads it: 'Yes, confirmed', '97', '3 March 2026', text."""
+        from django.utils.formats import date_format
+
+        if self.not_applicable:
+            return "Not applicable"
+        kind = self.item.answer_type
+        if kind == AnswerType.CONFIRMATION:
+            return {True: "Yes, confirmed", False: "No"}.get(self.answer_confirmed, "")
+        if kind == AnswerType.NUMBER:
+            return "" if self.answer_number is None else f"{self.answer_number.normalize():f}"
+        if kind == AnswerType.DATE:
+            return date_format(self.answer_date, "j F Y") if self.answer_date else ""
+        return self.answer_text
+
+    @property
+    def last_done_on(self):
+        """'When was it last done or reviewed?': the date kept beside a tick or text answer
+        (None when the item's answer is itself a date)."""
+        if self.item.app_hint != "date" or self.item.answer_type == AnswerType.DATE:
+            return None
+        return self.answer_date
+
+    @property
+    def percentage(self):
+        """The percentage kept beside the answer of an item that asks for one (3.2.1)."""
+        if self.item.app_hint != "percentage" or self.item.answer_type == AnswerType.NUMBER:
+            return None
+        return self.answer_number
+
+    @property
+    def percentage_display(self) -> str:
+        """'96.5%', or '' when the item asks for none or it is not given."""
+        value = self.percentage
+        return "" if value is None else f"{value.normalize():f}%"
+
 
 class DocumentLink(models.Model):
     """One document backing one response. A document can back many responses, across years.
@@ -409,6 +446,11 @@ class Approval(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_recorded_at = models.DateTimeField(null=True, blank=True)
+    # What the approver ticked on the review page, in the words shown, with the name and
+    # role they signed as (the date is `approved_at`). Printed on the approved report.
+    declaration = models.TextField(blank=True)
+    declared_name = models.CharField(max_length=200, blank=True)
+    declared_role = models.CharField(max_length=200, blank=True)
 
     objects = ScopedManager(organisation="organisation")
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dspt_portal.deadlines import dspt_deadline
 from evidence.models import Document
@@ -26,6 +27,7 @@ from .models import (
     CatalogueVersion,
     Comment,
     DocumentLink,
+    Level,
     PublishedOutcome,
     Response,
     ResponseStatus,
@@ -56,13 +58,46 @@ def _create_responses(responses) -> list[Response]:
     return created
 
 
+def level_change(old: str, new: str) -> str:
+    """'is now mandatory for Standards Met': what a level change means, in plain words."""
+    if old == new:
+        return ""
+    if new == Level.OPTIONAL:
+        return "is no longer mandatory (now optional)"
+    if new == Level.APPROACHING:
+        return "is now mandatory for Approaching Standards"
+    if old == Level.APPROACHING:
+        return "is now needed for Standards Met only (no longer for Approaching Standards)"
+    return "is now mandatory for Standards Met"
+
+
+def item_change(old, new) -> dict:
+    """One item's old and new wording and level, for the carry-forward change list."""
+    return {
+        "ref": new.ref,
+        "old_summary": old.summary,
+        "new_summary": new.summary,
+        "reworded": old.summary != new.summary,
+        "old_level": Level(old.level).label,
+        "new_level": Level(new.level).label,
+        "level_change": level_change(old.level, new.level),
+    }
+
+
 def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: bool) -> dict:
     """Copy answers, narratives and document links from `old` to `new` responses (both
     {item ref: Response}), matched by item ID; report new, reworded and removed items."""
     report = {
         "copied": [],
         "new_items": [ref for ref in new if ref not in old],
+        "new_item_details": [
+            {"ref": ref, "summary": r.item.summary, "level": Level(r.item.level).label}
+            for ref, r in new.items()
+            if ref not in old
+        ],
         "changed_wording": [],
+        # Old and new side by side for every item whose wording or level changed.
+        "changes": [],
         "removed_items": [
             {"ref": ref, "summary": r.item.summary} for ref, r in old.items() if ref not in new
         ],
@@ -78,6 +113,8 @@ def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: b
         reworded = source.item.summary != target.item.summary
         if reworded:
             report["changed_wording"].append(ref)
+        if reworded or source.item.level != target.item.level:
+            report["changes"].append(item_change(source.item, target.item))
         for name in ANSWER_FIELDS:
             setattr(target, name, getattr(source, name))
         if target.not_applicable and not target.item.na_allowed:
@@ -376,9 +413,56 @@ def _is_sap(assessment: Assessment, user) -> bool:
     return bool(user and user.is_authenticated and sap_id and sap_id == user.pk)
 
 
+def _lock(assessment: Assessment) -> Assessment:
+    """Re-read the assessment row under a lock (SELECT ... FOR UPDATE) into `assessment`.
+
+    Two clicks at the same time (two tabs, a double tap on a tablet) both get here; the
+    second waits for the first to commit, then sees the state it left and is refused with
+    a message instead of sending a second email or making a second approval.
+    """
+    assessment.refresh_from_db(
+        from_queryset=Assessment._base_manager.select_for_update().filter(
+            organisation_id=assessment.organisation_id
+        )
+    )
+    return assessment
+
+
+def _who(user) -> str:
+    return (user.full_name or user.email) if user else "someone"
+
+
+def _not_waiting_message(assessment: Assessment) -> str:
+    """Why the assessment cannot be approved or returned now, in the state it is in."""
+    if assessment.status in (AssessmentStatus.APPROVED, AssessmentStatus.PUBLISHED):
+        approval = assessment.approvals.filter(revision=assessment.revision).first()
+        if approval is not None:
+            when = timezone.localtime(approval.approved_at)
+            return (
+                f"This assessment was already approved by {_who(approval.approved_by)} "
+                f"on {date_format(when, 'j F Y')} at {when:%H:%M}. Nothing more to do."
+            )
+        return "This assessment has already been approved."
+    if assessment.status == AssessmentStatus.DRAFT and assessment.returned_at:
+        return (
+            f"This assessment was returned for changes by {_who(assessment.returned_by)}, "
+            "so it is not waiting for approval."
+        )
+    return "This assessment is not waiting for approval."
+
+
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment:
-    """Send the assessment to the senior accountable person for approval."""
+    """Send the assessment to the senior accountable person for approval (one email and
+    one log entry, however many times it is clicked at once)."""
+    _lock(assessment)
+    if assessment.status == AssessmentStatus.AWAITING_APPROVAL:
+        when = timezone.localtime(assessment.submitted_at) if assessment.submitted_at else None
+        raise ValidationError(
+            f"This assessment was already sent for approval by "
+            f"{_who(assessment.submitted_by)}{f' at {when:%H:%M}' if when else ''}. "
+            "The senior accountable person has been emailed once."
+        )
     if assessment.status != AssessmentStatus.DRAFT:
         raise ValidationError("Only an assessment in progress can be submitted.")
     sap = assessment.organisation.senior_accountable_person
@@ -407,6 +491,8 @@ def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment
             )
     assessment.status = AssessmentStatus.AWAITING_APPROVAL
     assessment.submitted_by, assessment.submitted_at = by, timezone.now()
+    # The approver's last comment stays on show until the team sends it again.
+    assessment.returned_comment, assessment.returned_by, assessment.returned_at = "", None, None
     assessment.save()
     activity_record(
         organisation=assessment.organisation,
@@ -432,8 +518,32 @@ def _refuse_unless_sap(assessment: Assessment, by) -> None:
         raise PermissionDenied(
             "Only the organisation's senior accountable person can approve or return it."
         )
+    _lock(assessment)
     if assessment.status != AssessmentStatus.AWAITING_APPROVAL:
-        raise ValidationError("This assessment is not waiting for approval.")
+        raise ValidationError(_not_waiting_message(assessment))
+
+
+def approval_signatory(assessment: Assessment, user) -> tuple[str, str]:
+    """The name and role the approver signs as, unless they change them: their name, and
+    the organisation's title for the role (else their job title)."""
+    role = (
+        assessment.organisation.senior_accountable_title
+        or getattr(user, "job_title", "")
+        or "Senior accountable person"
+    )
+    return _who(user), role
+
+
+def approval_declaration(assessment: Assessment, *, outcome_label: str, plan: bool) -> str:
+    """The sentence the approver ticks, stored word for word with the approval."""
+    reviewed = "the answers, their documents, the open warnings"
+    reviewed += ", the improvement plan" if plan else ""
+    return (
+        f"I have reviewed {reviewed} and the projected outcome of the "
+        f"{assessment.organisation.name} DSPT {assessment.year_label} self-assessment "
+        f"(revision {assessment.revision}). To the best of my knowledge it is accurate, and "
+        f"I approve it for publication at {outcome_label}."
+    )
 
 
 def assessment_snapshot(assessment: Assessment) -> dict:
@@ -469,6 +579,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
                 "not_applicable": r.not_applicable,
                 "na_reason": r.na_reason,
                 "owner": r.owner.email if r.owner else None,
+                "owner_name": (r.owner.full_name or r.owner.email) if r.owner else "",
                 "documents": [link.document.title for link in r.document_links.all()],
             }
             for r in responses
@@ -490,11 +601,32 @@ def _email_submitter(assessment: Assessment, name: str, context: dict) -> None:
 
 
 @transaction.atomic
-def assessment_approve(*, assessment: Assessment, by, request=None) -> Approval:
-    """The senior accountable person approves: the assessment locks and a snapshot is kept."""
+def assessment_approve(
+    *, assessment: Assessment, by, declared: bool, name: str, role: str, request=None
+) -> Approval:
+    """The senior accountable person approves: the assessment locks and a snapshot is kept,
+    with the declaration they ticked and the name and role they signed as."""
     _refuse_unless_sap(assessment, by)
+    name, role = name.strip(), role.strip()
+    errors = {}
+    if not declared:
+        errors["declared"] = "Tick the declaration to confirm you have reviewed it."
+    if not name:
+        errors["name"] = "Enter your name as it should appear on the approved report."
+    if not role:
+        errors["role"] = "Enter your role, e.g. Registered Manager."
+    if errors:
+        raise ValidationError(errors)
     data = assessment_snapshot(assessment)
+    declaration = approval_declaration(
+        assessment,
+        outcome_label=data["outcome"]["label"],
+        plan=data["outcome"]["level"] == "approaching_standards",
+    )
     approval = Approval.objects.create(
+        declaration=declaration,
+        declared_name=name,
+        declared_role=role,
         organisation=assessment.organisation,
         assessment=assessment,
         revision=assessment.revision,
@@ -513,7 +645,11 @@ def assessment_approve(*, assessment: Assessment, by, request=None) -> Approval:
         actor=by,
         action="assessment.approved",
         target=assessment,
-        changes={"revision": assessment.revision, "outcome": approval.outcome_level},
+        changes={
+            "revision": assessment.revision,
+            "outcome": approval.outcome_level,
+            "declared_as": f"{name}, {role}",
+        },
         request=request,
     )
     _email_submitter(assessment, "assessment_approved", {"approver": by, "approval": approval})

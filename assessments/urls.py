@@ -18,6 +18,7 @@ urlpatterns = [
     path("plan/<int:pk>/", plan_views.action_edit, name="action_edit"),
     path("plan/<int:pk>/delete/", plan_views.action_delete, name="action_delete"),
     path("approval/", views.approval, name="approval"),
+    path("approval/review/", views.review, name="review"),
     path("approval/submit/", views.submit, name="submit"),
     path("approval/approve/", views.approve, name="approve"),
     path("approval/return/", views.return_, name="return"),

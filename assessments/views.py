@@ -19,12 +19,20 @@ from organisations.models import Role
 
 from . import services
 from .checks import assessment_warnings
-from .forms import CommentForm, PublicationForm, ResponseForm, ReturnForm, StartForm
+from .forms import (
+    ApproveForm,
+    CommentForm,
+    PublicationForm,
+    ResponseForm,
+    ReturnForm,
+    StartForm,
+)
 from .history import answer_history
 from .models import (
     AssessmentStatus,
     CatalogueVersion,
     Category,
+    ImprovementAction,
     Level,
     Response,
     ResponseStatus,
@@ -489,6 +497,64 @@ def approval(request: HttpRequest, org: str) -> HttpResponse:
     return render(request, "assessments/approval.html", context)
 
 
+def _review_context(request: HttpRequest, assessment, form=None) -> dict:
+    """Everything the approver reads before signing, from the checklist's own data."""
+    from .plans import items_without_action
+
+    context = _checklist(request, assessment, with_forms=False)
+    outcome = context["outcome"]
+    sap = request.organisation.senior_accountable_person
+    is_sap = sap is not None and sap.pk == request.user.pk
+    plan = None
+    if outcome.improvement_plan_needed:
+        plan = sorted(
+            assessment.improvement_actions.select_related("owner").prefetch_related(
+                "items__response__item"
+            ),
+            key=ImprovementAction.plan_order,
+        )
+    declaration = services.approval_declaration(
+        assessment, outcome_label=outcome.label, plan=plan is not None
+    )
+    if form is None and is_sap:
+        name, role = services.approval_signatory(assessment, request.user)
+        form = ApproveForm(declaration=declaration, initial={"name": name, "role": role})
+    standards: dict[int, dict] = {}
+    for r in context["responses"]:
+        standards.setdefault(
+            r.item.standard.number, {"standard": r.item.standard, "responses": []}
+        )["responses"].append(r)
+    context.update(
+        {
+            "sap": sap,
+            "is_sap": is_sap,
+            "can_approve": is_sap and assessment.status == AssessmentStatus.AWAITING_APPROVAL,
+            "approve_form": form,
+            "return_form": ReturnForm(),
+            "declaration": declaration,
+            "today": timezone.localdate(),
+            "flagged": [
+                (r, context["warnings"][r.pk])
+                for r in context["responses"]
+                if r.pk in context["warnings"]
+            ],
+            "plan": plan,
+            "plan_missing": items_without_action(assessment, context["responses"])
+            if plan is not None
+            else [],
+            "review_standards": [standards[k] for k in sorted(standards)],
+        }
+    )
+    return context
+
+
+def review(request: HttpRequest, org: str) -> HttpResponse:
+    """The approver's review page: the outcome and its basis, open warnings, the plan,
+    every answer with its documents, and the declaration to tick before approving."""
+    assessment = _current_or_404(request.organisation)
+    return render(request, "assessments/review.html", _review_context(request, assessment))
+
+
 def _approval_action(request, org, action, success: str, **kwargs) -> HttpResponse:
     assessment = _current_or_404(request.organisation)
     try:
@@ -513,12 +579,30 @@ def submit(request: HttpRequest, org: str) -> HttpResponse:
 
 @require_POST
 def approve(request: HttpRequest, org: str) -> HttpResponse:
+    """Approve with the declaration ticked; a missing tick shows the review page again."""
+    assessment = _current_or_404(request.organisation)
+    if request.organisation.senior_accountable_person_id != request.user.pk:
+        raise PermissionDenied("Only the senior accountable person can approve it.")
+    if assessment.status != AssessmentStatus.AWAITING_APPROVAL:
+        # Approved a moment ago (a second tab or a double tap): say so, change nothing.
+        return _approval_action(request, org, services.assessment_approve, "", **_UNSIGNED)
+    context = _review_context(request, assessment)
+    form = ApproveForm(request.POST, declaration=context["declaration"])
+    if not form.is_valid():
+        context["approve_form"] = form
+        return render(request, "assessments/review.html", context, status=400)
     return _approval_action(
         request,
         org,
         services.assessment_approve,
         "Approved. Answers are now locked. Publish on the national toolkit, then record it below.",
+        declared=True,
+        name=form.cleaned_data["name"],
+        role=form.cleaned_data["role"],
     )
+
+
+_UNSIGNED = {"declared": False, "name": "", "role": ""}
 
 
 @require_POST

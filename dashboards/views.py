@@ -240,8 +240,8 @@ def platform(request: HttpRequest) -> HttpResponse:
 @require_GET
 def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     """Every home in the user's portfolio, as one PDF (rendered now)."""
-    data = portfolio_data(request.user)
-    if not data["homes"]:
+    data = portfolio_data(request.user, query=request.GET)
+    if not data["all_count"]:
         raise Http404("You have no portfolio.")
     name = f"DSPT portfolio report {timezone.localdate():%Y-%m-%d}.pdf"
     response = HttpResponse(render_portfolio_pdf(data), content_type="application/pdf")

@@ -89,6 +89,19 @@ def answer_display(answer: dict, answer_type: str) -> str:
     return answer["answer_text"]
 
 
+def hint_values(answer: dict, item: dict) -> tuple[str, str]:
+    """('14 February 2026', '96.5%'): the date or percentage an item asks for beside its
+    answer (item 3.2.1's percentage trained), '' where it asks for none or none is given."""
+    hint, kind = item.get("app_hint", ""), item["answer_type"]
+    last_done = percentage = ""
+    if hint == "date" and kind != AnswerType.DATE:
+        last_done = fmt_date(answer.get("answer_date"))
+    if hint == "percentage" and kind != AnswerType.NUMBER:
+        number = fmt_number(answer.get("answer_number"))
+        percentage = f"{number}%" if number else ""
+    return last_done, percentage
+
+
 def what_to_enter(answer: dict, item: dict, files: list[str]) -> list[dict]:
     """Per item, exactly what to type or upload on the national toolkit, in order."""
     steps = []
@@ -109,6 +122,15 @@ def what_to_enter(answer: dict, item: dict, files: list[str]) -> list[dict]:
     elif answer["answer_text"].strip():
         label = "Type (or give this location)" if kind == AnswerType.DOCUMENT else "Type"
         steps.append({"label": label, "text": answer["answer_text"].strip(), "copy": True})
+    if not answer["not_applicable"]:
+        last_done, percentage = hint_values(answer, item)
+        if last_done:
+            day = dt.date.fromisoformat(answer["answer_date"][:10])
+            steps.append(
+                {"label": "Last done or reviewed", "text": day.strftime("%d/%m/%Y"), "copy": True}
+            )
+        if percentage:
+            steps.append({"label": "Percentage", "text": percentage, "copy": True})
     if not answer["not_applicable"]:
         for name in files:
             steps.append({"label": "Upload", "text": name, "copy": True})
@@ -131,6 +153,7 @@ def _live_answer(response) -> dict:
         "not_applicable": response.not_applicable,
         "na_reason": response.na_reason,
         "review_needed": response.review_needed,
+        "owner_name": (response.owner.full_name or response.owner.email) if response.owner else "",
         "documents": [link.document for link in response.document_links.all()],
     }
 
@@ -238,6 +261,9 @@ def _approval_facts(approval: Approval | None) -> dict | None:
         "by": _name(by) or "Unknown",
         "by_title": (by.job_title if by else "") or "",
         "on": fmt_date(timezone.localtime(approval.approved_at).date()),
+        "declaration": approval.declaration,
+        "declared_name": approval.declared_name,
+        "declared_role": approval.declared_role,
         "published_on": fmt_date(approval.published_on),
         "published_outcome": PublishedOutcome(approval.published_outcome).label
         if approval.published_outcome
@@ -293,6 +319,7 @@ def _report_data(
     outcome: dict,
     approval: Approval | None,
     today: dt.date,
+    comments: dict[str, list[dict]] | None = None,
 ) -> dict:
     organisation = assessment.organisation
     items = _items_by_ref(assessment)
@@ -312,21 +339,28 @@ def _report_data(
             "category": item_obj.category,
             "answer_type": item_obj.answer_type,
             "answer_type_label": AnswerType(item_obj.answer_type).label,
+            "app_hint": item_obj.app_hint,
         }
         documents = [_document_row(item["ref"], d, today) for d in documents_by_ref[answer["ref"]]]
         files = _dedupe([d["file_name"] for d in documents if d["file_name"]])
         for doc, name in zip([d for d in documents if d["file_name"]], files, strict=True):
             doc["file_name"] = name
+        last_done, percentage = hint_values(answer, item)
+        owner = answer.get("owner_name") or answer.get("owner") or ""
         row = {
             **item,
             "answered": answer["answered"],
             "status_label": ResponseStatus(answer["status"]).label,
             "answer": answer_display(answer, item["answer_type"]),
+            "last_done": "" if answer["not_applicable"] else last_done,
+            "percentage": "" if answer["not_applicable"] else percentage,
+            "owner": owner,
             "narrative": answer["narrative"],
             "not_applicable": answer["not_applicable"],
             "na_reason": answer["na_reason"],
             "documents": documents,
             "warnings": _warnings(answer, item, documents),
+            "comments": (comments or {}).get(answer["ref"], []),
         }
         flat.append(row)
         std = standards.setdefault(
@@ -334,7 +368,7 @@ def _report_data(
             {"number": item_obj.standard.number, "name": item_obj.standard.name, "items": []},
         )
         std["items"].append(row)
-        pack.append({**item, "steps": what_to_enter(answer, item, files)})
+        pack.append({**item, "owner": owner, "steps": what_to_enter(answer, item, files)})
     by_standard = [
         _progress(f"{s['number']}. {s['name']}", s["items"])
         for s in sorted(standards.values(), key=lambda s: s["number"])
@@ -373,6 +407,7 @@ def _report_data(
         "warning_count": sum(len(r["warnings"]) for r in flat),
         "plan": _plan(assessment),
         "pack": pack,
+        "include_comments": comments is not None,
     }
 
 
@@ -386,11 +421,38 @@ def _current_approval(assessment: Assessment) -> Approval | None:
     )
 
 
-def assessment_report_data(assessment: Assessment, *, today: dt.date | None = None) -> dict:
-    """The report of the live assessment (its approval shown when the revision is approved)."""
+def _comments(assessment: Assessment, until=None) -> dict[str, list[dict]]:
+    """The team's comment thread on each item ({ref: [{author, on, text}]}), oldest first;
+    for an approved revision, only what was written before it was approved."""
+    from assessments.models import Comment
+
+    found = Comment.objects.filter(response__assessment=assessment).select_related(
+        "author", "response__item"
+    )
+    if until is not None:
+        found = found.filter(created_at__lte=until)
+    thread: dict[str, list[dict]] = {}
+    for comment in found.order_by("created_at", "id"):
+        thread.setdefault(comment.response.item.ref, []).append(
+            {
+                "author": _name(comment.author) or "A former member",
+                "on": fmt_date(timezone.localtime(comment.created_at).date()),
+                "text": comment.text,
+            }
+        )
+    return thread
+
+
+def assessment_report_data(
+    assessment: Assessment, *, today: dt.date | None = None, include_comments: bool = False
+) -> dict:
+    """The report of the live assessment (its approval shown when the revision is approved),
+    with the team's comment thread when asked for."""
     today = today or timezone.localdate()
     responses = list(
-        responses_for_outcome(assessment).prefetch_related(
+        responses_for_outcome(assessment)
+        .select_related("owner")
+        .prefetch_related(
             "document_links__document",
             Document.current_version_prefetch("document_links__document__"),
         )
@@ -430,10 +492,13 @@ def assessment_report_data(assessment: Assessment, *, today: dt.date | None = No
         },
         approval=_current_approval(assessment),
         today=today,
+        comments=_comments(assessment) if include_comments else None,
     )
 
 
-def approval_report_data(approval: Approval, *, today: dt.date | None = None) -> dict:
+def approval_report_data(
+    approval: Approval, *, today: dt.date | None = None, include_comments: bool = False
+) -> dict:
     """The report of an approved revision, from the snapshot frozen at approval.
 
     The snapshot names linked documents by title; their version and dates are read as they
@@ -477,4 +542,5 @@ def approval_report_data(approval: Approval, *, today: dt.date | None = None) ->
         },
         approval=approval,
         today=today,
+        comments=_comments(assessment, until=approval.approved_at) if include_comments else None,
     )

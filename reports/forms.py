@@ -6,6 +6,7 @@ from .models import ReportKind
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(choices=ReportKind.choices)
     approval = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    include_comments = forms.BooleanField(required=False)
 
 
 class ChecklistImportForm(forms.Form):

@@ -107,6 +107,7 @@ def assessment_report_docx(data: dict) -> bytes:
     doc.core_properties.created = doc.core_properties.modified = generated.replace(tzinfo=None)
 
     org, assessment, outcome = data["organisation"], data["assessment"], data["outcome"]
+    _docx_header_footer(doc, f"{org['name']} · DSPT {assessment['year_label']}")
     doc.add_paragraph(f"Data Security and Protection Toolkit {assessment['year_label']}")
     doc.add_heading(org["name"], level=0)
     _docx_table(
@@ -127,7 +128,17 @@ def assessment_report_docx(data: dict) -> bytes:
             f"Projected on a partial checklist: {coverage['text']}. "
             f"How to load the official list: {coverage['url']}"
         )
+    approval = data["approval"] or {}
+    if approval.get("declaration"):
+        doc.add_paragraph(f"“{approval['declaration']}”").runs[0].italic = True
+        doc.add_paragraph(
+            f"Signed: {approval['declared_name']}, {approval['declared_role']}, {approval['on']}"
+        )
     doc.add_paragraph(f"Report produced on {data['generated_on']}.")
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    doc.add_heading("Contents", level=1)
+    _docx_contents(doc, _contents(data))
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     doc.add_heading("Summary", level=1)
@@ -157,10 +168,81 @@ def assessment_report_docx(data: dict) -> bytes:
     doc.add_heading("Appendix: submission pack", level=1)
     for row in data["pack"]:
         doc.add_heading(f"{row['ref']} {row['summary']}", level=3)
+        if row.get("owner"):
+            doc.add_paragraph(f"Owner: {row['owner']}")
         _docx_table(doc, [(s["label"], s["text"]) for s in row["steps"]] or [("", "Nothing yet")])
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _contents(data: dict) -> list[str]:
+    """The report's sections, as the PDF's contents page lists them."""
+    return [
+        "Summary",
+        *[f"{s['number']}. {s['name']}" for s in data["standards"]],
+        *(["Improvement plan"] if data["plan"] is not None else []),
+        "Appendix: submission pack",
+    ]
+
+
+def _field_char(paragraph, kind: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(element)
+
+
+def _field_start(paragraph, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    _field_char(paragraph, "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    _field_char(paragraph, "separate")
+
+
+def _field(paragraph, instruction: str, shown: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES) with `shown` as its text until Word updates it."""
+    _field_start(paragraph, instruction)
+    paragraph.add_run(shown)
+    _field_char(paragraph, "end")
+
+
+def _docx_header_footer(doc, title: str) -> None:
+    """The organisation and year at the top of every page, 'Page n of m' at the bottom."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = doc.sections[0]
+    section.header.paragraphs[0].text = title
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES", "1")
+
+
+def _docx_contents(doc, entries: list[str]) -> None:
+    """A real table of contents field spanning one paragraph per section: it reads as the
+    section list as made, and Word adds page numbers when it updates fields (it is asked
+    to on opening)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraphs = [doc.add_paragraph() for _ in entries]
+    _field_start(paragraphs[0], 'TOC \\o "1-1" \\h \\z \\u')
+    for paragraph, entry in zip(paragraphs, entries, strict=True):
+        paragraph.add_run(entry)
+    _field_char(paragraphs[-1], "end")
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
 
 
 def _approval_line(data: dict) -> str:
@@ -194,8 +276,13 @@ def _docx_item(doc, item: dict) -> None:
     rows = [("Answer", item["answer"] or "No answer yet")]
     if item["not_applicable"]:
         rows.append(("Why it does not apply", item["na_reason"]))
+    if item.get("last_done"):
+        rows.append(("Last done or reviewed", item["last_done"]))
+    if item.get("percentage"):
+        rows.append(("Percentage", item["percentage"]))
     if item["narrative"]:
-        rows.append(("Comments", item["narrative"]))
+        rows.append(("How we meet this", item["narrative"]))
+    rows.append(("Owner", item.get("owner") or "Nobody named"))
     for d in item["documents"]:
         version = f"v{d['version']}" if d["version"] else "no file"
         rows.append(
@@ -206,6 +293,7 @@ def _docx_item(doc, item: dict) -> None:
             )
         )
     rows += [("Warning", w) for w in item["warnings"]]
+    rows += [(f"Comment by {c['author']}, {c['on']}", c["text"]) for c in item.get("comments", [])]
     _docx_table(doc, rows)
 
 

@@ -36,14 +36,14 @@ from .models import KIND_FILES, Report, ReportKind, ReportStatus, StatusBadge, r
 logger = logging.getLogger(__name__)
 
 
-def _title(kind: str, assessment: Assessment, approval: Approval | None) -> str:
+def _title(kind: str, assessment: Assessment, approval: Approval | None, comments: bool) -> str:
     what = {
         ReportKind.ASSESSMENT_PDF: "Assessment report",
         ReportKind.ASSESSMENT_DOCX: "Assessment report (Word)",
         ReportKind.EVIDENCE_PACK: "Evidence pack",
     }[ReportKind(kind)]
     when = f"revision {approval.revision} as approved" if approval else "as it stands"
-    return f"{what}, DSPT {assessment.year_label}, {when}"
+    return f"{what}, DSPT {assessment.year_label}, {when}{', with comments' if comments else ''}"
 
 
 def _download_name(kind: str, data: dict, approval: Approval | None) -> str:
@@ -56,42 +56,63 @@ def _download_name(kind: str, data: dict, approval: Approval | None) -> str:
 
 @transaction.atomic
 def report_request(
-    *, assessment: Assessment, kind: str, by, approval: Approval | None = None, request=None
+    *,
+    assessment: Assessment,
+    kind: str,
+    by,
+    approval: Approval | None = None,
+    include_comments: bool = False,
+    request=None,
 ) -> Report:
     """Freeze the report's data now and queue the render. An approved revision's report
-    is made once: asking again returns the existing one (so it stays byte-for-byte). Asking
-    again while the same report is still being made returns that one too."""
+    is made once (with or without the team's comments): asking again returns the existing
+    one (so it stays byte-for-byte). Asking again while the same report is still being made
+    returns that one too."""
+    include_comments = include_comments and kind != ReportKind.EVIDENCE_PACK
     # One request at a time per assessment, so two clicks cannot queue two renders.
     Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-    live = (
-        Report.objects.filter(assessment=assessment, kind=kind, approval=approval)
-        .filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
-        .first()
+    live = next(
+        (
+            r
+            for r in Report.objects.filter(
+                assessment=assessment,
+                kind=kind,
+                approval=approval,
+                status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+            )
+            if bool(r.data.get("include_comments")) == include_comments
+        ),
+        None,
     )
     if live is not None:
         return live
     if approval is not None:
         if approval.assessment_id != assessment.pk:
             raise ValidationError("That approval belongs to another assessment.")
-        existing = (
-            Report.objects.filter(approval=approval, kind=kind)
-            .exclude(status=ReportStatus.FAILED)
-            .first()
+        existing = next(
+            (
+                r
+                for r in Report.objects.filter(approval=approval, kind=kind).exclude(
+                    status=ReportStatus.FAILED
+                )
+                if bool(r.data.get("include_comments")) == include_comments
+            ),
+            None,
         )
         if existing is not None:
             if existing.can_retry:  # its render was lost: asking again starts it again
                 _requeue(existing)
             return existing
     if approval is not None:
-        data = approval_report_data(approval)
+        data = approval_report_data(approval, include_comments=include_comments)
     else:
-        data = assessment_report_data(assessment)
+        data = assessment_report_data(assessment, include_comments=include_comments)
     report = Report.objects.create(
         organisation=assessment.organisation,
         assessment=assessment,
         approval=approval,
         kind=kind,
-        title=_title(kind, assessment, approval),
+        title=_title(kind, assessment, approval, include_comments),
         data=data,
         download_name=_download_name(kind, data, approval),
         requested_by=by,
@@ -305,17 +326,25 @@ def checklist_apply(*, assessment: Assessment, changes: list[dict], by, request=
     Each change goes through the assessments app's `response_update`, so every response
     changed gets its own audit entry; one more entry records the import itself.
     """
+    from django.contrib.auth import get_user_model
+
     from assessments.services import response_update
 
     from .spreadsheets import change_values
 
     responses = {r.pk: r for r in assessment.responses.select_related("item", "assessment")}
+    members = {
+        u.pk: u
+        for u in get_user_model().objects.filter(
+            memberships__organisation_id=assessment.organisation_id
+        )
+    }
     for change in changes:
         response = responses.get(change["response_id"])
         if response is None:
             raise ValidationError("The checklist changed since the preview. Upload it again.")
         response_update(
-            response=response, data=change_values(change["data"]), by=by, request=request
+            response=response, data=change_values(change["data"], members), by=by, request=request
         )
     activity_record(
         organisation=assessment.organisation,

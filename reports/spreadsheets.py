@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,6 +27,7 @@ from dspt_portal.spreadsheet_text import plain_cell
 
 from .content import LEVEL_SHORT
 
+NARRATIVE = "How you meet this (toolkit comments box)"
 HEADERS = [
     "Item ID",
     "Standard",
@@ -33,13 +35,29 @@ HEADERS = [
     "Level",
     "Answer type",
     "Answer",
-    "Comments",
+    "Last done or reviewed",
+    "Percentage",
+    NARRATIVE,
     "Not applicable",
     "Why it does not apply",
+    "Owner",
     "Status",
     "Documents linked",
 ]
-WIDTHS = [9, 22, 60, 20, 22, 45, 40, 14, 35, 18, 35]
+WIDTHS = [9, 22, 60, 20, 22, 45, 16, 12, 40, 14, 35, 24, 18, 35]
+# Columns a filled-in file may change; the rest are there to read.
+EDITABLE = [
+    "Answer",
+    "Last done or reviewed",
+    "Percentage",
+    NARRATIVE,
+    "Not applicable",
+    "Why it does not apply",
+    "Owner",
+    "Status",
+]
+# Files exported before the columns were renamed still import.
+OLD_NAMES = {"Comments": NARRATIVE}
 logger = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -56,10 +74,22 @@ STATUS_BY_TEXT = {
 
 def _responses(assessment: Assessment):
     return (
-        assessment.responses.select_related("item", "item__standard")
+        assessment.responses.select_related("item", "item__standard", "owner")
         .prefetch_related("document_links__document")
         .order_by("item__sort_key")
     )
+
+
+def _members(assessment: Assessment) -> list:
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(memberships__organisation_id=assessment.organisation_id)
+    )
+
+
+def _person(user) -> str:
+    return (user.full_name or user.email) if user else ""
 
 
 def _row(response) -> list[Any]:
@@ -76,9 +106,12 @@ def _row(response) -> list[Any]:
         LEVEL_SHORT[item.level],
         AnswerType(item.answer_type).label,
         answer,
+        response.last_done_on,
+        _plain_number(response.percentage),
         response.narrative,
         "Yes" if response.not_applicable else "No",
         response.na_reason,
+        _person(response.owner),
         ResponseStatus(response.status).label,
         "; ".join(link.document.title for link in response.document_links.all()),
     ]
@@ -100,8 +133,8 @@ def checklist_xlsx(assessment: Assessment) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE3E8")
-    for i, width in enumerate(WIDTHS):
-        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    for header, width in zip(HEADERS, WIDTHS, strict=True):
+        sheet.column_dimensions[_column(header)].width = width
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -117,15 +150,20 @@ def checklist_xlsx(assessment: Assessment) -> bytes:
     )
     sheet.add_data_validation(yes_no)
     sheet.add_data_validation(statuses)
-    yes_no.add(f"H2:H{last}")
-    statuses.add(f"J2:J{last}")
+    yes_no.add(f"{_column('Not applicable')}2:{_column('Not applicable')}{last}")
+    statuses.add(f"{_column('Status')}2:{_column('Status')}{last}")
     notes = workbook.create_sheet("How to use")
     for line in [
         f"{assessment.organisation.name} ({assessment.organisation.ods_code}), "
         f"DSPT {assessment.year_label}",
-        "Change Answer, Comments, Not applicable, Why it does not apply and Status, then "
-        "import this file on the Reports page. Other columns are for reference only.",
-        "Confirmation items: Yes or No. Dates: dd/mm/yyyy. Numbers: digits only.",
+        f"Change {', '.join(EDITABLE[:-1])} and {EDITABLE[-1]}, then import this file on the "
+        "Reports page. Other columns are for reference only.",
+        "Answer: Yes or No for confirmation items; dd/mm/yyyy for date items; digits only "
+        "for number items; otherwise text.",
+        "Last done or reviewed: dd/mm/yyyy, for items that ask when it was last done "
+        "(leave it empty for the others). Percentage: 0 to 100, for items that ask for one.",
+        f"{NARRATIVE}: what you would write in the toolkit's comments box.",
+        "Owner: the name or email of a member of your team, or empty for nobody.",
         "You will see every change before anything is saved.",
     ]:
         notes.append([line])
@@ -135,6 +173,12 @@ def checklist_xlsx(assessment: Assessment) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _column(header: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(HEADERS.index(header) + 1)
 
 
 def _identifier(assessment: Assessment) -> str:
@@ -204,19 +248,19 @@ def _yes_no(value: Any, what: str) -> bool | None:
     raise RowError(f"{what} must be Yes or No, not “{_text(value)}”.")
 
 
-def _number(value: Any) -> Decimal | None:
+def _number(value: Any, what: str = "Answer") -> Decimal | None:
     if value is None or _text(value).strip() == "":
         return None
     try:
         number = Decimal(_text(value).strip().rstrip("%").replace(",", ""))
     except InvalidOperation:
-        raise RowError(f"Answer must be a number, not “{_text(value)}”.") from None
+        raise RowError(f"{what} must be a number, not “{_text(value)}”.") from None
     if not number.is_finite() or abs(number) >= Decimal("1e10"):
-        raise RowError(f"Answer {_text(value)} is not a number we can store.")
+        raise RowError(f"{what} {_text(value)} is not a number we can store.")
     return number.quantize(Decimal("0.01"))
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: Any, what: str = "Answer") -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -229,7 +273,7 @@ def _date(value: Any) -> dt.date | None:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise RowError(f"Answer must be a date like 31/03/2026, not “{text}”.")
+    raise RowError(f"{what} must be a date like 31/03/2026, not “{text}”.")
 
 
 def _answer(item, value: Any) -> dict[str, Any]:
@@ -253,13 +297,59 @@ def _status(value: Any, current: str) -> str:
     return STATUS_BY_TEXT[text]
 
 
-def _wanted(response, cells: dict[str, Any]) -> dict[str, Any]:
+def _last_done(response, value: Any) -> dict[str, Any]:
+    day = _date(value, "Last done or reviewed")
+    if response.item.app_hint != "date" or response.item.answer_type == AnswerType.DATE:
+        if day is not None:
+            raise RowError("This item does not ask when it was last done: leave that empty.")
+        return {}
+    if day and day > timezone.localdate():
+        raise RowError("Last done or reviewed cannot be in the future.")
+    return {"answer_date": day}
+
+
+def _percentage(response, value: Any) -> dict[str, Any]:
+    number = _number(value, "Percentage")
+    if response.item.app_hint != "percentage" or response.item.answer_type == AnswerType.NUMBER:
+        if number is not None:
+            raise RowError("This item does not ask for a percentage: leave that empty.")
+        return {}
+    if number is not None and not 0 <= number <= 100:
+        raise RowError("Percentage must be between 0 and 100.")
+    return {"answer_number": number}
+
+
+def _owner(value: Any, members: list):
+    text = _text(value).strip()
+    if not text:
+        return None
+    by_email = [u for u in members if u.email.lower() == text.lower()]
+    by_name = [u for u in members if (u.full_name or "").strip().lower() == text.lower()]
+    if by_email:
+        return by_email[0]
+    if len(by_name) == 1:
+        return by_name[0]
+    if by_name:
+        raise RowError(f"Two team members are called “{text}”: write the owner's email instead.")
+    raise RowError(
+        f"Owner “{text}” is not a member of your team. Use a name or email from the Team "
+        "page, or leave it empty."
+    )
+
+
+def _wanted(response, cells: dict[str, Any], members: list) -> dict[str, Any]:
     """The values this row asks for (only the columns present in the file)."""
     wanted: dict[str, Any] = {}
     if "Answer" in cells:
         wanted.update(_answer(response.item, cells["Answer"]))
-    if "Comments" in cells:
-        wanted["narrative"] = _text(cells["Comments"])
+    if "Last done or reviewed" in cells:
+        wanted.update(_last_done(response, cells["Last done or reviewed"]))
+    if "Percentage" in cells:
+        wanted.update(_percentage(response, cells["Percentage"]))
+    if "Owner" in cells:
+        wanted["owner"] = _owner(cells["Owner"], members)
+    if NARRATIVE in cells:
+        wanted["narrative"] = _text(cells[NARRATIVE])
     if "Not applicable" in cells:
         wanted["not_applicable"] = bool(_yes_no(cells["Not applicable"], "Not applicable"))
     if "Why it does not apply" in cells:
@@ -280,6 +370,8 @@ def _wanted(response, cells: dict[str, Any]) -> dict[str, Any]:
 def _shown(value: Any, name: str = "") -> str:
     if value is None or value == "":
         return "(empty)"
+    if name == "owner":
+        return _person(value)
     if name == "status":
         return ResponseStatus(value).label
     if isinstance(value, bool):
@@ -297,7 +389,8 @@ FIELD_LABELS = {
     "answer_text": "Answer",
     "answer_number": "Answer",
     "answer_date": "Answer",
-    "narrative": "Comments",
+    "narrative": NARRATIVE,
+    "owner": "Owner",
     "not_applicable": "Not applicable",
     "na_reason": "Why it does not apply",
     "status": "Status",
@@ -305,6 +398,8 @@ FIELD_LABELS = {
 
 
 def _json(value: Any) -> Any:
+    if hasattr(value, "email"):  # a team member (the owner): kept by id
+        return value.pk
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -373,6 +468,8 @@ def checklist_read(assessment: Assessment, file) -> ImportPreview:
         preview.file_error = str(e)
         return preview
     responses = {r.item.ref: r for r in _responses(assessment)}
+    members = _members(assessment)
+    headers = [OLD_NAMES.get(h, h) for h in headers]
     seen: set[str] = set()
     for number, values in rows:
         values = values + [None] * (len(headers) - len(values))
@@ -387,11 +484,11 @@ def checklist_read(assessment: Assessment, file) -> ImportPreview:
                 raise RowError("This item appears twice in the file.")
             seen.add(ref)
             response = responses[ref]
-            wanted = _wanted(response, cells)
+            wanted = _wanted(response, cells, members)
         except RowError as e:
             preview.errors.append(f"Row {number}{f' ({ref})' if ref else ''}: {e}")
             continue
-        diff = {k: v for k, v in wanted.items() if getattr(response, k) != v}
+        diff = {k: v for k, v in wanted.items() if _current(response, k) != v}
         if not diff:
             preview.unchanged += 1
             continue
@@ -402,7 +499,7 @@ def checklist_read(assessment: Assessment, file) -> ImportPreview:
                 response_id=response.pk,
                 data={k: _json(v) for k, v in diff.items()},
                 shown=[
-                    (FIELD_LABELS[k], _shown(getattr(response, k), k), _shown(v, k))
+                    (_label(response, k), _shown(_current(response, k), k), _shown(v, k))
                     for k, v in diff.items()
                 ],
             )
@@ -410,9 +507,29 @@ def checklist_read(assessment: Assessment, file) -> ImportPreview:
     return preview
 
 
-def change_values(data: dict[str, Any]) -> dict[str, Any]:
-    """JSON-safe change values (as kept in the session) back to model values."""
+def _label(response, name: str) -> str:
+    """The column a change came from (a date or number may be the answer or beside it)."""
+    if name == "answer_date" and response.item.app_hint == "date":
+        return "Last done or reviewed" if response.item.answer_type != "date" else "Answer"
+    if name == "answer_number" and response.item.app_hint == "percentage":
+        return "Percentage" if response.item.answer_type != "number" else "Answer"
+    return FIELD_LABELS[name]
+
+
+def _current(response, name: str) -> Any:
+    return response.owner if name == "owner" else getattr(response, name)
+
+
+def change_values(data: dict[str, Any], members: dict[int, Any]) -> dict[str, Any]:
+    """JSON-safe change values (as kept in the session) back to model values; `members`
+    are the organisation's users by id (an owner who left since the preview is refused)."""
     out = dict(data)
+    if out.get("owner") is not None:
+        if out["owner"] not in members:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("An owner in the file has left the team since the preview.")
+        out["owner"] = members[out["owner"]]
     if out.get("answer_number") is not None:
         out["answer_number"] = Decimal(out["answer_number"])
     if out.get("answer_date"):

@@ -88,6 +88,7 @@ def report_request(request: HttpRequest, org: str) -> HttpResponse:
         kind=form.cleaned_data["kind"],
         by=request.user,
         approval=approval,
+        include_comments=form.cleaned_data["include_comments"],
         request=request,
     )
     messages.success(request, f"{report.title}: we are making it. This page updates by itself.")

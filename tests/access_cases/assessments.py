@@ -61,6 +61,7 @@ CASES = [
     ),
     Case("assessments:action_delete", EDIT, kwargs=lambda c: {"pk": c["action"].pk}),
     Case("assessments:approval", READ),
+    Case("assessments:review", READ),
     Case("assessments:submit", EDIT, method="post"),
     Case("assessments:approve", NOBODY, method="post"),
     Case("assessments:return", NOBODY, method="post", data={"comment": "Fix 1.1.1"}),

@@ -133,3 +133,7 @@ def answer(response, **fields) -> Response:
         setattr(response, name, value)
     response.save()
     return response
+
+
+# What the approver ticks and signs as on the review page (assessment_approve's keywords).
+SIGNED = {"declared": True, "name": "Margaret Ellis", "role": "Registered Manager"}

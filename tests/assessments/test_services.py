@@ -11,7 +11,7 @@ from assessments import services
 from assessments.models import Approval, AssessmentStatus, DocumentLink, Level, ResponseStatus
 from evidence.models import Document
 from organisations.models import ActivityLog, Role
-from tests.assessments.factories import answer, assessment_for, catalogue_with
+from tests.assessments.factories import SIGNED, answer, assessment_for, catalogue_with
 from tests.mail import deliver_emails
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +85,30 @@ def test_the_checklist_shows_the_carry_forward_report(client_as, organisation):
     ).content.decode()
     assert "Copied from 2024-25" in page
     assert "4.3.1" in page and "1.3.9" in page
+
+
+def test_the_change_list_shows_old_and_new_wording_and_level_changes_side_by_side(
+    client_as, organisation
+):
+    client = client_as(Role.EDITOR)
+    last = [*LAST_YEAR, {"ref": "9.2.1", "summary": "Backups tested", "level": Level.OPTIONAL}]
+    now = [*THIS_YEAR, {"ref": "9.2.1", "summary": "Backups tested", "level": Level.MET}]
+    assessment_for(organisation, catalogue_with(last, dspt_year=2025), dspt_year=2025)
+    new = services.assessment_start(
+        organisation=organisation, catalogue=catalogue_with(now, dspt_year=2026), by=client.user
+    )
+    changes = {c["ref"]: c for c in new.carry_forward_report["changes"]}
+    assert set(changes) == {"1.1.2", "9.2.1"}
+    assert changes["1.1.2"]["old_summary"] == "Information asset register"
+    assert changes["1.1.2"]["new_summary"] == "Information asset register and record of processing"
+    assert changes["9.2.1"]["level_change"] == "is now mandatory for Standards Met"
+    page = client.get(
+        reverse("assessments:index", kwargs={"org": organisation.slug})
+    ).content.decode()
+    assert "9.2.1 is now mandatory for Standards Met." in page
+    assert '<td data-label="Before">Information asset register<br>' in page
+    assert '<td data-label="Now">Information asset register and record of processing<br>' in page
+    assert "4.3.1 IT admins signed an agreement (Standards Met)" in page
 
 
 def test_a_year_cannot_be_started_twice(organisation, member):
@@ -177,7 +201,7 @@ def test_only_the_senior_accountable_person_can_approve(
     _submit(assessment, editor, django_capture_on_commit_callbacks)
     for someone in (editor, member(Role.ADMIN)):
         with pytest.raises(PermissionDenied):
-            services.assessment_approve(assessment=assessment, by=someone)
+            services.assessment_approve(assessment=assessment, by=someone, **SIGNED)
     assert not Approval.objects.exists()
 
 
@@ -187,7 +211,7 @@ def test_approval_keeps_a_snapshot_locks_and_emails_the_submitter(
     assessment, editor, sap = ready
     _submit(assessment, editor, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        approval = services.assessment_approve(assessment=assessment, by=sap)
+        approval = services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     assert assessment.status == AssessmentStatus.APPROVED
     assert approval.approved_by == sap and approval.outcome_level == "standards_met"
     assert {a["ref"] for a in approval.snapshot["answers"]} == {"1.1.1", "1.1.2", "4.3.1", "5.1.1"}
@@ -215,7 +239,7 @@ def test_a_new_revision_unlocks_and_keeps_the_approved_snapshot(
 ):
     assessment, editor, sap = ready
     _submit(assessment, editor, django_capture_on_commit_callbacks)
-    approval = services.assessment_approve(assessment=assessment, by=sap)
+    approval = services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     services.assessment_new_revision(assessment=assessment, by=editor)
     assert assessment.status == AssessmentStatus.DRAFT and assessment.revision == 2
     r = assessment.responses.select_related("assessment", "item").get(item__ref="1.1.1")
@@ -230,7 +254,7 @@ def test_publication_is_recorded_and_approaching_standards_only_once(
 ):
     assessment, editor, sap = ready
     _submit(assessment, editor, django_capture_on_commit_callbacks)
-    services.assessment_approve(assessment=assessment, by=sap)
+    services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     today = timezone.localdate()
     with pytest.raises(ValidationError, match="future"):
         services.publication_record(
@@ -245,7 +269,7 @@ def test_publication_is_recorded_and_approaching_standards_only_once(
     assert assessment.status == AssessmentStatus.PUBLISHED
     services.assessment_new_revision(assessment=assessment, by=editor)
     _submit(assessment, editor, django_capture_on_commit_callbacks)
-    services.assessment_approve(assessment=assessment, by=sap)
+    services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     with pytest.raises(ValidationError, match="only once"):
         services.publication_record(
             assessment=assessment, published_on=today, outcome="approaching_standards", by=editor
@@ -269,7 +293,7 @@ def test_approve_view_refuses_anyone_but_the_senior_accountable_person(
     assert client_as(Role.EDITOR).post(_url("return", org), {"comment": "no"}).status_code == 403
     client = client_as(Role.VIEWER)
     client.force_login(sap)
-    page = client.post(_url("approve", org), follow=True)
+    page = client.post(_url("approve", org), {**SIGNED, "declared": "on"}, follow=True)
     assert "Approved. Answers are now locked." in page.content.decode()
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.APPROVED
@@ -283,9 +307,9 @@ def test_approval_page_shows_the_senior_accountable_person_their_buttons(
     client = client_as(Role.VIEWER)
     client.force_login(sap)
     page = client.get(_url("approval", assessment.organisation)).content.decode()
-    assert "Approve the assessment" in page and "Return with comment" in page
+    assert "Review and approve" in page and "Return with comment" in page
     other = client_as(Role.EDITOR).get(_url("approval", assessment.organisation)).content.decode()
-    assert "Approve the assessment" not in other and "Waiting for" in other
+    assert "Review and approve" not in other and "Waiting for" in other
 
 
 def test_viewer_cannot_submit(client_as, ready):
@@ -298,7 +322,7 @@ def test_the_published_outcome_cannot_be_higher_than_what_was_approved(
 ):
     assessment, editor, sap = ready  # approved at Standards Met (no Cyber Essentials Plus)
     _submit(assessment, editor, django_capture_on_commit_callbacks)
-    services.assessment_approve(assessment=assessment, by=sap)
+    services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     with pytest.raises(ValidationError, match="higher than the outcome that was approved"):
         services.publication_record(
             assessment=assessment,
@@ -318,7 +342,7 @@ def test_documents_cannot_be_linked_or_unlinked_once_approved(
     response = assessment.responses.select_related("assessment", "item").first()
     document_link(document=doc, response=response, by=editor)
     _submit(assessment, editor, django_capture_on_commit_callbacks)
-    services.assessment_approve(assessment=assessment, by=sap)
+    services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     response.assessment.refresh_from_db()
     with pytest.raises(ValidationError):
         document_unlink(document=doc, response=response, by=editor)

@@ -125,6 +125,9 @@ def approved_assessment(complete_assessment, sap):
         outcome_level="standards_met",
         approved_by=sap,
         approved_at=timezone.now(),
+        declaration="I have reviewed the answers, their documents and the open warnings.",
+        declared_name="Margaret Ellis",
+        declared_role="Registered Manager",
     )
     assessment.status = AssessmentStatus.APPROVED
     assessment.save()

@@ -13,7 +13,7 @@ from assessments.models import PublishedOutcome
 from organisations.models import Membership, Role
 from reports.models import StatusBadge
 from reports.services import badge_change
-from tests.factories import MembershipFactory, OrganisationFactory, give_totp
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,50 @@ def test_the_status_page_says_whose_record_it_is_and_where_to_check(published, s
 def test_the_public_status_page_may_be_cached_but_is_not_a_tenant_page(published, sap, client):
     badge = badge_change(organisation=published.organisation, action="enable", by=sap)
     assert "no-store" not in client.get(_status_url(badge)).get("Cache-Control", "")
+
+
+def test_portfolio_pdf_has_the_pages_homes_order_columns_and_counts(client):
+    """Homes furthest behind first (the page's default sort), with the page's columns and
+    its summary counts; the page's filters carry over to the PDF link."""
+    import re
+
+    from tests.assessments.factories import answer, assessment_for, catalogue_with, simple_items
+
+    consultant = UserFactory()
+    give_totp(consultant)
+    catalogue = catalogue_with(simple_items(4, levels=("approaching_standards",)))
+    for name, ods, answered in (
+        ("Alder House", "VA1A1", 4),
+        ("Birch Court", "VB2B2", 0),
+        ("Cedar Lodge", "VC3C3", 2),
+    ):
+        org = OrganisationFactory(name=name, ods_code=ods, slug=ods.lower())
+        Membership.objects.create(organisation=org, user=consultant, role=Role.CONSULTANT)
+        assessment = assessment_for(org, catalogue)
+        for r in list(assessment.responses.select_related("item"))[:answered]:
+            answer(r)
+    client.force_login(consultant)
+    page = client.get(reverse("organisations:portfolio")).content.decode()
+    page_order = list(dict.fromkeys(re.findall(r"Alder House|Birch Court|Cedar Lodge", page)))
+    assert page_order == ["Birch Court", "Cedar Lodge", "Alder House"]
+    response = client.get(reverse("reports_public:portfolio_pdf"))
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    first = text.split("Birch Court (VB2B2)")[0]  # the summary table, before the home pages
+    positions = [first.index(name) for name in page_order]
+    assert positions == sorted(positions)
+    for column in (
+        "Projected outcome", "Mandatory items done", "Items to next level", "Actions overdue",
+        "Documents overdue", "Last activity", "Days to deadline",
+    ):  # fmt: skip
+        assert column in first, column
+    behind = re.search(r"<strong>(\d+)</strong> <a href=\"\?behind=1\">", page).group(1)
+    assert f"{behind} behind schedule" in first
+    assert "homes in all" in first and "with overdue reviews or actions" in first
+    # The page's filters and sort carry over: only the homes shown.
+    filtered = client.get(reverse("reports_public:portfolio_pdf") + "?q=cedar")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(filtered.content)).pages)
+    assert "Cedar Lodge" in text and "Alder House" not in text and "1 of 3 homes" in text
+    page = client.get(reverse("organisations:portfolio") + "?q=cedar").content.decode()
+    assert f'href="{reverse("reports_public:portfolio_pdf")}?q=cedar"' in page

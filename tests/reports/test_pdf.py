@@ -72,6 +72,9 @@ def test_approved_report_has_the_cover_facts_and_every_item_in_toolkit_order(
         assert fact in cover, f"{fact!r} is not on the cover"
     approved_on = approved_assessment.approvals.get().approved_at
     assert f"{approved_on:%-d %B %Y}" in cover
+    flat = " ".join(cover.split())
+    assert "I have reviewed the answers, their documents and the open warnings." in flat
+    assert f"Signed: Margaret Ellis, Registered Manager, {approved_on:%-d %B %Y}" in flat
     refs = list(
         approved_assessment.responses.order_by("item__sort_key").values_list("item__ref", flat=True)
     )

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from assessments.models import AssessmentStatus, Response
 from organisations.models import ActivityLog, Role
 from reports.services import checklist_apply
-from reports.spreadsheets import checklist_csv, checklist_read, checklist_xlsx
+from reports.spreadsheets import NARRATIVE, checklist_csv, checklist_read, checklist_xlsx
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,10 +54,11 @@ def test_export_lists_every_item_in_toolkit_order_with_answers_and_statuses(comp
     assert rows[0][:3] == ("Item ID", "Standard", "Evidence item")
     refs = [r[0] for r in rows[1:]]
     assert refs == [a[0] for a in _answers(complete_assessment)]
+    col = {name: i for i, name in enumerate(rows[0])}
     by_ref = {r[0]: r for r in rows[1:]}
-    assert by_ref["1.1.1"][5].startswith("Held in the IG folder")
-    assert by_ref["1.1.1"][9] == "Done"
-    assert "Information asset register" in by_ref["1.1.2"][10]
+    assert by_ref["1.1.1"][col["Answer"]].startswith("Held in the IG folder")
+    assert by_ref["1.1.1"][col["Status"]] == "Done"
+    assert "Information asset register" in by_ref["1.1.2"][col["Documents linked"]]
 
 
 def test_csv_export_matches_and_neutralises_formulas(complete_assessment):
@@ -90,7 +91,7 @@ def test_import_previews_changes_and_writes_only_on_confirm(complete_assessment,
         checklist_xlsx(complete_assessment),
         {
             ("1.1.1", "Answer"): "ZA123456, renewed 1 April 2026",
-            ("1.1.1", "Comments"): "Checked on the ICO register.",
+            ("1.1.1", NARRATIVE): "Checked on the ICO register.",
             ("1.1.1", "Status"): "Ready for review",
         },
     )
@@ -99,7 +100,7 @@ def test_import_previews_changes_and_writes_only_on_confirm(complete_assessment,
     assert preview.ok and [c.ref for c in preview.changes] == ["1.1.1"]
     shown = preview.changes[0].shown
     assert (
-        "Comments",
+        NARRATIVE,
         "Checked by the registered manager.",
         "Checked on the ICO register.",
     ) in shown
@@ -206,7 +207,7 @@ def test_a_file_that_is_not_a_spreadsheet_gets_a_plain_message(complete_assessme
 def test_import_page_flow_preview_then_confirm(complete_assessment, client_as):
     client = client_as(Role.EDITOR)
     url = reverse("reports:import", kwargs={"org": "vn4k2"})
-    content = _edit(checklist_xlsx(complete_assessment), {("1.1.1", "Comments"): "From the sheet"})
+    content = _edit(checklist_xlsx(complete_assessment), {("1.1.1", NARRATIVE): "From the sheet"})
     page = client.post(url, {"file": _upload(content)})
     assert page.status_code == 200
     html = page.content.decode()
@@ -238,7 +239,7 @@ def test_import_is_refused_while_the_assessment_is_locked(complete_assessment, c
     complete_assessment.status = AssessmentStatus.AWAITING_APPROVAL
     complete_assessment.save()
     client = client_as(Role.EDITOR)
-    content = _edit(checklist_xlsx(complete_assessment), {("1.1.1", "Comments"): "Sneaky"})
+    content = _edit(checklist_xlsx(complete_assessment), {("1.1.1", NARRATIVE): "Sneaky"})
     page = client.post(
         reverse("reports:import", kwargs={"org": "vn4k2"}), {"file": _upload(content)}
     )
@@ -251,3 +252,121 @@ def test_dates_are_real_dates_in_the_spreadsheet(typed_assessment):
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "1.1.4")
     assert row[5].value.date() == dt.date(2026, 3, 1)
     assert row[5].number_format == "dd/mm/yyyy"
+
+
+# ---------------------------------------------------------------- dates, percentages, owners
+
+
+@pytest.fixture
+def hinted_assessment(organisation, member):
+    """1.3.1 asks when it was last done, 3.2.1 for a percentage; both have owners."""
+    from tests.assessments.factories import answer, assessment_for, catalogue_with
+
+    catalogue = catalogue_with(
+        [
+            {"ref": "1.3.1", "answer_type": "confirmation", "app_hint": "date"},
+            {"ref": "3.2.1", "answer_type": "confirmation", "app_hint": "percentage"},
+            {"ref": "7.1.1", "answer_type": "text", "na_allowed": True},
+        ]
+    )
+    assessment = assessment_for(organisation, catalogue)
+    owner = member(Role.EDITOR, full_name="Priya Shah", email="priya@meadowbank.example")
+    rs = {r.item.ref: r for r in assessment.responses.select_related("item")}
+    answer(rs["1.3.1"], answer_confirmed=True, answer_date=dt.date(2026, 2, 14), owner=owner)
+    answer(rs["3.2.1"], answer_confirmed=True, answer_number=Decimal("96.5"), owner=owner)
+    answer(rs["7.1.1"], not_applicable=True, na_reason="No paper records leave the home")
+    return assessment
+
+
+def _cells(content: bytes) -> dict[str, dict]:
+    sheet = load_workbook(io.BytesIO(content))["Checklist"]
+    rows = list(sheet.iter_rows(values_only=True))
+    return {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+
+
+def test_export_carries_last_done_dates_percentages_owners_and_na_reasons(hinted_assessment):
+    cells = _cells(checklist_xlsx(hinted_assessment))
+    assert cells["1.3.1"]["Last done or reviewed"].date() == dt.date(2026, 2, 14)
+    assert cells["1.3.1"]["Owner"] == "Priya Shah"
+    assert cells["3.2.1"]["Percentage"] == 96.5
+    assert cells["7.1.1"]["Why it does not apply"] == "No paper records leave the home"
+    rows = list(csv.reader(io.StringIO(checklist_csv(hinted_assessment).lstrip("\ufeff"))))
+    by_ref = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert by_ref["1.3.1"]["Last done or reviewed"] == "14/02/2026"
+    assert by_ref["3.2.1"]["Percentage"] == "96.5"
+    assert by_ref["3.2.1"]["Owner"] == "Priya Shah"
+
+
+def test_the_how_to_use_sheet_describes_the_columns_the_sheet_has(hinted_assessment):
+    from reports.spreadsheets import EDITABLE, HEADERS
+
+    workbook = load_workbook(io.BytesIO(checklist_xlsx(hinted_assessment)))
+    notes = " ".join(str(row[0]) for row in workbook["How to use"].iter_rows(values_only=True))
+    headers = [c.value for c in workbook["Checklist"][1]]
+    assert headers == HEADERS
+    for column in EDITABLE:
+        assert column in headers and column in notes, column
+    assert "Comments" not in headers  # named for what it holds
+
+
+def test_round_trip_carries_edited_dates_percentages_and_owners(hinted_assessment, sap, member):
+    new_owner = member(Role.EDITOR, full_name="Tom Okafor", email="tom@meadowbank.example")
+    content = _edit(
+        checklist_xlsx(hinted_assessment),
+        {
+            ("1.3.1", "Last done or reviewed"): "01/03/2026",
+            ("3.2.1", "Percentage"): 98,
+            ("3.2.1", "Owner"): "tom@meadowbank.example",
+            ("1.3.1", "Owner"): None,
+        },
+    )
+    preview = checklist_read(hinted_assessment, _upload(content))
+    assert preview.ok, preview.errors
+    shown = {row for c in preview.changes for row in c.shown}
+    assert ("Last done or reviewed", "14/02/2026", "01/03/2026") in shown
+    assert ("Percentage", "96.5", "98") in shown
+    assert ("Owner", "Priya Shah", "Tom Okafor") in shown
+    changes = [
+        {"response_id": c.response_id, "ref": c.ref, "data": c.data} for c in preview.changes
+    ]
+    checklist_apply(assessment=hinted_assessment, changes=changes, by=sap)
+    rs = {r.item.ref: r for r in hinted_assessment.responses.select_related("item", "owner")}
+    assert rs["1.3.1"].answer_date == dt.date(2026, 3, 1) and rs["1.3.1"].owner is None
+    assert rs["3.2.1"].answer_number == Decimal("98") and rs["3.2.1"].owner == new_owner
+    # ... and the file exported now imports with no changes.
+    again = checklist_read(hinted_assessment, _upload(checklist_xlsx(hinted_assessment)))
+    assert again.ok and again.changes == []
+
+
+def test_wrong_owner_percentage_and_date_are_reported_per_row(hinted_assessment):
+    content = _edit(
+        checklist_xlsx(hinted_assessment),
+        {
+            ("1.3.1", "Owner"): "Someone Else",
+            ("3.2.1", "Percentage"): 120,
+            ("7.1.1", "Last done or reviewed"): "01/03/2026",
+        },
+    )
+    preview = checklist_read(hinted_assessment, _upload(content))
+    assert preview.errors == [
+        "Row 2 (1.3.1): Owner “Someone Else” is not a member of your team. Use a name or "
+        "email from the Team page, or leave it empty.",
+        "Row 3 (3.2.1): Percentage must be between 0 and 100.",
+        "Row 4 (7.1.1): This item does not ask when it was last done: leave that empty.",
+    ]
+
+
+def test_a_file_exported_with_the_old_comments_column_still_imports(hinted_assessment):
+    content = _edit(checklist_xlsx(hinted_assessment), {("1.3.1", NARRATIVE): "Reviewed by Priya"})
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook["Checklist"]
+    for cell in sheet[1]:
+        if cell.value == NARRATIVE:
+            cell.value = "Comments"
+    out = io.BytesIO()
+    workbook.save(out)
+    preview = checklist_read(hinted_assessment, _upload(out.getvalue()))
+    assert preview.ok
+    assert [(c.ref, c.data) for c in preview.changes] == [
+        ("1.3.1", {"narrative": "Reviewed by Priya"})
+    ]

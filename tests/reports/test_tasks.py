@@ -167,7 +167,7 @@ def test_the_person_who_asked_is_emailed_when_the_report_is_ready(
 
 def test_approving_makes_the_approved_report_at_once(organisation, member):
     from assessments import services
-    from tests.assessments.factories import answer, assessment_for, catalogue_with
+    from tests.assessments.factories import SIGNED, answer, assessment_for, catalogue_with
 
     editor, sap_user = member(Role.EDITOR), member(Role.ADMIN)
     organisation.senior_accountable_person = sap_user
@@ -175,7 +175,7 @@ def test_approving_makes_the_approved_report_at_once(organisation, member):
     assessment = assessment_for(organisation, catalogue_with([{"ref": "1.1.1"}]))
     answer(assessment.responses.get())
     services.assessment_submit(assessment=assessment, by=editor)
-    approval = services.assessment_approve(assessment=assessment, by=sap_user)
+    approval = services.assessment_approve(assessment=assessment, by=sap_user, **SIGNED)
     report = Report.objects.get(approval=approval)
     assert report.kind == ReportKind.ASSESSMENT_PDF and report.status == ReportStatus.QUEUED
 
