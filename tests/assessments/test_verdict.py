@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django_scopes import scopes_disabled
 
-from assessments.models import AnswerType, Level
+from assessments.models import AnswerType, DocumentLink, Level
 from assessments.outcome import OutcomeLevel, assessment_outcome, outcomes_for
 from assessments.verdict import dates_in
-from evidence.models import Document, DocumentLink, StaffMember, TrainingRecord
+from evidence.models import Document, StaffMember, TrainingRecord
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
 pytestmark = pytest.mark.django_db
