@@ -17,10 +17,11 @@ from assessments.models import (
     Approval,
     Assessment,
     AssessmentStatus,
+    DocumentLink,
     ImprovementAction,
     Level,
 )
-from evidence.models import Document, DocumentLink
+from evidence.models import Document
 from organisations.models import ActivityLog, Role
 from tests.assessments.factories import SIGNED, answer, assessment_for, catalogue_with
 
