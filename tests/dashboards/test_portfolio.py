@@ -225,7 +225,7 @@ def test_head_office_admin_sees_sites_but_only_links_homes_they_belong_to(client
 
 
 def test_has_portfolio_agrees_with_the_portfolio_for_every_kind_of_member(catalogue):
-    from organisations.portfolio import has_portfolio
+    from dashboards.portfolio import has_portfolio
 
     head_office = OrganisationFactory(name="Group HQ")
     site = OrganisationFactory(name="Group site", parent=head_office)

@@ -9,18 +9,19 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django_scopes import scopes_disabled
-from organisations.portfolio import ig_lead_reminders_request
-from organisations.tasks import ig_lead_reminder_send
 from pypdf import PdfReader
 
 from assessments.models import PublishedOutcome
 from assessments.services import assessment_approve, assessment_submit
+from dashboards.portfolio import ig_lead_reminders_request
+from dashboards.portfolio_report import portfolio_data
+from dashboards.tasks import ig_lead_reminder_send
 from organisations.models import ActivityLog, Membership, Role
 from reminders.collect import deadline_countdown
-from reports.content import assessment_report_data, portfolio_data
+from reports.content import assessment_report_data
 from reports.render import assessment_report_docx, assessment_report_pdf, portfolio_pdf
 from reports.services import badge_change
-from tests.assessments.factories import assessment_for, catalogue_with, simple_items
+from tests.assessments.factories import SIGNED, assessment_for, catalogue_with, simple_items
 from tests.factories import UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_submitted_and_approved_emails_say_the_checklist_is_partial(
 ):
     with scopes_disabled(), django_capture_on_commit_callbacks(execute=True):
         assessment_submit(assessment=complete_assessment, by=sap)
-        assessment_approve(assessment=complete_assessment, by=sap)
+        assessment_approve(assessment=complete_assessment, by=sap, **SIGNED)
     submitted, approved = [m for m in mail.outbox if "DSPT" in m.subject][:2]
     for email in (submitted, approved):
         assert WORDING in email.body and HELP in email.body
