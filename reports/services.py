@@ -85,6 +85,8 @@ def report_request(
         None,
     )
     if live is not None:
+        if live.can_retry:  # its render was lost: asking again starts it again
+            _requeue(live)
         return live
     if approval is not None:
         if approval.assessment_id != assessment.pk:

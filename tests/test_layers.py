@@ -18,6 +18,7 @@ APPS = [
     "reminders",
     "dashboards",
     "dspt_portal",
+    "outbox",
 ]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

@@ -82,7 +82,10 @@ def test_with_redis_down_approving_and_asking_for_a_report_answer_normally_and_w
         redis_server.stop()
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
-            approved = client.post(reverse("assessments:approve", args=[slug]))
+            approved = client.post(
+                reverse("assessments:approve", args=[slug]),
+                {"declared": "on", "name": "Margaret Ellis", "role": "Registered Manager"},
+            )
             asked = client.post(
                 reverse("reports:request", args=[slug]), {"kind": "assessment_docx"}
             )
