@@ -192,7 +192,9 @@ def assessment_change_catalogue(
     )
     for ref, source in old.items():
         if ref in new:
+            # Comments and improvement-plan links follow the item onto the new checklist.
             source.comments.update(response=new[ref])
+            source.action_items.update(response=new[ref])
     previous_label = assessment.catalogue.label
     Response.objects.filter(pk__in=[r.pk for r in old.values()]).delete()
     assessment.catalogue = catalogue
@@ -702,7 +704,6 @@ def assessment_new_revision(*, assessment: Assessment, by, request=None) -> Asse
     return assessment
 
 
-@transaction.atomic
 def _published_rank(outcome: str) -> int:
     from .outcome import level_rank
 
@@ -712,6 +713,7 @@ def _published_rank(outcome: str) -> int:
         return -1
 
 
+@transaction.atomic
 def publication_record(
     *, assessment: Assessment, published_on: dt.date, outcome: str, by, request=None
 ) -> Approval:
@@ -723,7 +725,8 @@ def publication_record(
         raise ValidationError("This revision has not been approved yet.")
     if published_on > timezone.localdate():
         raise ValidationError({"published_on": "The publication date cannot be in the future."})
-    if published_on < approval.approved_at.date():
+    # Both dates as they read in the UK: approval at 00:30 BST is that day, not the one before.
+    if published_on < timezone.localdate(approval.approved_at):
         raise ValidationError(
             {"published_on": "The publication date cannot be before it was approved."}
         )

@@ -28,6 +28,10 @@ class OdsCodeMixin:
         return code
 
     def add_ods_warning_from_data(self) -> None:
+        if self.is_bound and "ods_code" in self.errors:
+            # Refused: the error says what to fix. "You can still save it" would contradict it.
+            self.ods_warning = ""
+            return
         if self.is_bound and not self.ods_warning:
             self.ods_warning = ods_code_warning(normalise_ods_code(self.data.get("ods_code", "")))
 

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .access import require_manage, require_role
+from .activity import describe as describe_activity
+from .activity import filter_choices as activity_filter_choices
 from .forms import InvitationForm, OrganisationCreateForm, OrganisationForm, RoleForm
 from .models import ROLE_HELP, ActivityLog, Membership, Role
 
@@ -209,7 +211,14 @@ def activity(request: HttpRequest, org: str) -> HttpResponse:
         .order_by("action")
     )
     return render(
-        request, "organisations/activity.html", {"page": page, "action": action, "actions": actions}
+        request,
+        "organisations/activity.html",
+        {
+            "page": page,
+            "lines": [describe_activity(e) for e in page],
+            "action": action,
+            "choices": activity_filter_choices(actions),
+        },
     )
 
 

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Comment, DocumentLink, ResponseStatus
+from assessments.models import (
+    Comment,
+    DocumentLink,
+    ImprovementAction,
+    ImprovementActionItem,
+    ResponseStatus,
+)
 from evidence.models import Document
 from organisations.models import Role
 from tests.assessments.factories import answer, catalogue_with
@@ -62,6 +68,12 @@ def test_moving_to_the_years_checklist_keeps_answers_links_and_comments(client_a
     Comment.objects.create(
         organisation=organisation, response=r["1.1.1"], author=client.user, text="Renewed in April"
     )
+    action = ImprovementAction.objects.create(
+        organisation=organisation, assessment=assessment, title="Finish the asset register"
+    )
+    ImprovementActionItem.objects.create(
+        organisation=organisation, action=action, response=r["1.1.2"]
+    )
 
     v9 = catalogue_with(V9, dspt_year=2027)
     page = client.get(reverse("assessments:index", args=[organisation.slug])).content.decode()
@@ -79,6 +91,7 @@ def test_moving_to_the_years_checklist_keeps_answers_links_and_comments(client_a
         "Asset register"
     ]
     assert got["1.1.1"].comments.get().text == "Renewed in April"
+    assert list(got["1.1.2"].improvement_actions.all()) == [action]  # the plan keeps its items
     report = assessment.carry_forward_report
     assert report["new_items"] == ["4.3.1"] and report["changed_wording"] == ["1.1.2"]
     assert [x["ref"] for x in report["removed_items"]] == ["1.3.9"]

@@ -353,3 +353,58 @@ def test_documents_cannot_be_linked_or_unlinked_once_approved(
             by=editor,
         )
     assert DocumentLink.objects.filter(response=response).count() == 1
+
+
+# ---------------------------------------------------------------- publication, carefully
+
+
+def test_publication_record_saves_all_or_nothing(
+    ready, django_capture_on_commit_callbacks, monkeypatch
+):
+    """If the audit entry cannot be written, the publication is not half-recorded."""
+    assessment, editor, sap = ready
+    _submit(assessment, editor, django_capture_on_commit_callbacks)
+    services.assessment_approve(assessment=assessment, by=sap)
+
+    def broken(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(services, "activity_record", broken)
+    with pytest.raises(RuntimeError):
+        services.publication_record(
+            assessment=assessment,
+            published_on=timezone.localdate(),
+            outcome="standards_met",
+            by=editor,
+        )
+    approval = Approval.objects.get(assessment=assessment)
+    assert approval.published_on is None and approval.published_outcome == ""
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.APPROVED
+
+
+def test_publication_date_is_compared_with_the_uk_date_of_approval(
+    ready, django_capture_on_commit_callbacks
+):
+    """Approved at 00:30 on 11 June (BST) is 23:30 on 10 June in UTC: 10 June is too early."""
+    import time_machine
+
+    assessment, editor, sap = ready
+    _submit(assessment, editor, django_capture_on_commit_callbacks)
+    with time_machine.travel("2026-06-10 23:30 +0000", tick=False):
+        services.assessment_approve(assessment=assessment, by=sap)
+    with time_machine.travel("2026-06-12 10:00 +0100", tick=False):
+        with pytest.raises(ValidationError, match="before it was approved"):
+            services.publication_record(
+                assessment=assessment,
+                published_on=dt.date(2026, 6, 10),
+                outcome="standards_met",
+                by=editor,
+            )
+        services.publication_record(
+            assessment=assessment,
+            published_on=dt.date(2026, 6, 11),
+            outcome="standards_met",
+            by=editor,
+        )
+    assert Approval.objects.get(assessment=assessment).published_on == dt.date(2026, 6, 11)

@@ -99,6 +99,30 @@ def test_bad_organisation_details_get_a_message_at_the_field(
     assert Organisation.objects.count() == 1
 
 
+@pytest.mark.parametrize("url_name", ["create", "settings"])
+def test_a_refused_ods_code_shows_only_the_error_not_you_can_still_save_it(
+    client_as, organisation, url_name
+):
+    client = client_as(Role.ADMIN)
+    if url_name == "create":
+        page = client.post(
+            reverse("organisations:create"),
+            {
+                "name": "Home",
+                "ods_code": "12-ab",
+                "service_type": "care_home",
+                "acting_as": "admin",
+            },
+        )
+    else:
+        page = client.post(
+            reverse("organisations:settings", args=[organisation.slug]),
+            _settings_data(organisation, ods_code="12-ab"),
+        )
+    assert "3 to 10 letters and numbers" in page.text
+    assert "You can still save it" not in page.text and 'id="ods-warning"' not in page.text
+
+
 def test_an_unusual_ods_code_is_saved_with_a_warning(client):
     client.force_login(UserFactory())
     response = client.post(

@@ -96,10 +96,10 @@ def test_the_audit_page_shows_only_this_organisations_trail(
     client_as, organisation, other_organisation
 ):
     ActivityLog.objects.create(
-        organisation=organisation, action="organisation.updated", object_repr="Ours"
+        organisation=organisation, action="document.updated", object_repr="Ours"
     )
     ActivityLog.objects.create(
-        organisation=other_organisation, action="organisation.updated", object_repr="Theirs"
+        organisation=other_organisation, action="document.updated", object_repr="Theirs"
     )
     response = client_as(Role.ADMIN).get(
         reverse("organisations:activity", args=[organisation.slug])
