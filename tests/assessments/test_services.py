@@ -364,7 +364,7 @@ def test_publication_record_saves_all_or_nothing(
     """If the audit entry cannot be written, the publication is not half-recorded."""
     assessment, editor, sap = ready
     _submit(assessment, editor, django_capture_on_commit_callbacks)
-    services.assessment_approve(assessment=assessment, by=sap)
+    services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
 
     def broken(**kwargs):
         raise RuntimeError("audit trail unavailable")
@@ -392,7 +392,7 @@ def test_publication_date_is_compared_with_the_uk_date_of_approval(
     assessment, editor, sap = ready
     _submit(assessment, editor, django_capture_on_commit_callbacks)
     with time_machine.travel("2026-06-10 23:30 +0000", tick=False):
-        services.assessment_approve(assessment=assessment, by=sap)
+        services.assessment_approve(assessment=assessment, by=sap, **SIGNED)
     with time_machine.travel("2026-06-12 10:00 +0100", tick=False):
         with pytest.raises(ValidationError, match="before it was approved"):
             services.publication_record(
