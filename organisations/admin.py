@@ -45,10 +45,10 @@ class StaffAuditedAdmin(admin.ModelAdmin):
             self._record(request, obj, "created")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Organisation)
@@ -57,7 +57,7 @@ class OrganisationAdmin(StaffAuditedAdmin):
     list_filter = ["service_type", "require_mfa", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "ods_code", "cqc_location_id", "postcode"]
     prepopulated_fields = {"slug": ["ods_code"]}
-    autocomplete_fields = ["parent", "ig_lead", "senior_accountable_person"]
+    raw_id_fields = ["parent", "ig_lead", "senior_accountable_person"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline]
 
@@ -75,7 +75,7 @@ class MembershipAdmin(StaffAuditedAdmin):
         "organisation__name",
         "organisation__ods_code",
     ]
-    autocomplete_fields = ["user", "organisation"]
+    raw_id_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
 
@@ -98,7 +98,7 @@ class InvitationAdmin(StaffAuditedAdmin):
     ]
     search_fields = ["email", "organisation__name", "organisation__ods_code"]
     readonly_fields = ["token", "created_at", "accepted_at", "accepted_by"]
-    autocomplete_fields = ["organisation", "invited_by"]
+    raw_id_fields = ["organisation", "invited_by"]
     list_select_related = ["organisation", "invited_by"]
     fields = [
         "organisation",

@@ -78,4 +78,4 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "enabled", "updated_at"]
     list_filter = ["kind", "enabled"]
     search_fields = ["user__email"]
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]

@@ -1,7 +1,8 @@
 """Browser fixtures: Playwright driving Debian's chromium (never a downloaded browser).
 
 `browser_page` is a fresh page; `live_url(path)` makes an absolute URL on the live server;
-`login(page, user)` signs in through the real form; `assert_accessible(page)` runs
+`login(page, user)` signs in through the real form (any Content-Security-Policy violation
+on the page fails the test); `assert_accessible(page)` runs
 axe-core (bundled by axe-playwright-python) and fails on serious or critical violations.
 Screenshots taken with `screenshot(page, name)` land in test-artifacts/screenshots/.
 """
@@ -59,8 +60,16 @@ def browser_page(_browser, live_server):
     context = _browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # Anything the Content-Security-Policy blocked (an inline script, an eval, a style
+    # element) fails the test that caused it.
+    blocked = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
+    assert not blocked, "The Content-Security-Policy blocked:\n" + "\n".join(blocked[:5])
 
 
 @pytest.fixture
