@@ -79,18 +79,25 @@ def celery_broker(url: str):
     from dspt_portal.celery import app
 
     before = app.conf.broker_url, app.conf.broker_transport_options
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings (CI sets it).
+    env_before = os.environ.get("CELERY_BROKER_URL")
 
     def reset():
         app._pool = None
         app.amqp._producer_pool = None
 
     app.conf.broker_url = url
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_transport_options = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
     reset()
     try:
         yield app
     finally:
         app.conf.broker_url, app.conf.broker_transport_options = before
+        if env_before is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = env_before
         reset()
 
 
