@@ -17,19 +17,20 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from assessments.outcome import outcomes_for
 from dspt_portal.spreadsheet_text import plain_cell
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from organisations.services import activity_record
-from outbox.services import enqueue_on_commit
+from outbox.services import email_queue
 
 from . import read_models
-from .tasks import ig_lead_reminder_task
 
 REMINDER_ACTION = "reminder.requested"
 
@@ -335,7 +336,9 @@ def ig_lead_reminders_request(*, user, organisation_ids: list[int], request=None
     """Queue a reminder email to each selected home's IG lead: at most one per home per day.
 
     Only homes in the user's portfolio count (others are ignored). Each request is recorded
-    in the home's activity log; the email is sent by `ig_lead_reminder_task` after commit.
+    in the home's activity log, and the email, written now from the home's figures, goes into
+    the outbox in the same transaction: sent once after commit, retried, never lost. Replies
+    go to the consultant who asked.
     """
     result = ReminderResult()
     with scopes_disabled():
@@ -355,7 +358,7 @@ def ig_lead_reminders_request(*, user, organisation_ids: list[int], request=None
             if org.pk in already:
                 result.skipped.append((org, "already reminded today"))
                 continue
-            entry = activity_record(
+            activity_record(
                 organisation=org,
                 actor=user,
                 action=REMINDER_ACTION,
@@ -363,6 +366,23 @@ def ig_lead_reminders_request(*, user, organisation_ids: list[int], request=None
                 changes={"to": [None, org.ig_lead.email]},
                 request=request,
             )
-            enqueue_on_commit(ig_lead_reminder_task, entry.pk)  # a broker down is no 500
+            _reminder_email_queue(organisation=org, sender=user)
             result.queued.append(org)
     return result
+
+
+def _reminder_email_queue(*, organisation: Organisation, sender) -> None:
+    with scope(organisation=organisation):
+        board = read_models.home_dashboard(organisation)
+    email_queue(
+        "portfolio_reminder",
+        to=[organisation.ig_lead.email],
+        context={
+            "organisation": organisation,
+            "recipient": organisation.ig_lead,
+            "sender": sender,
+            "board": board,
+            "url": settings.SITE_URL + reverse("organisations:home", args=[organisation.slug]),
+        },
+        headers={"Reply-To": sender.email} if sender.email else None,
+    )

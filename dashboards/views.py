@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
 from assessments.outcome import outcomes_for
-from organisations.models import ActivityLog, Organisation
+from organisations.models import Organisation
+from outbox.models import Email
 from reminders.models import ReminderEmail
 from reports.render import portfolio_pdf as render_portfolio_pdf
 
@@ -211,10 +212,8 @@ def platform(request: HttpRequest) -> HttpResponse:
         ).values():
             counts[read_models.outcome_key(outcome)] += 1
         portfolio_reminders = dict(
-            ActivityLog.objects.filter(
-                action__in=("reminder.sent", "reminder.failed"), created_at__gte=since
-            )
-            .values_list("action")
+            Email.objects.filter(name="portfolio_reminder", created_at__gte=since)
+            .values_list("status")
             .annotate(n=Count("id"))
             .order_by()
         )

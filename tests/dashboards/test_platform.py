@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from organisations.models import ActivityLog, Role
+from organisations.models import Role
+from outbox.models import Email, EmailStatus
 from tests.assessments.factories import answer, assessment_for, catalogue_with, simple_items
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_totp
 
@@ -40,8 +41,9 @@ def test_staff_see_counts_by_outcome_reminders_and_sign_ups(client, today):
     assessment_for(OrganisationFactory(), catalogue_with(simple_items(2)))
     OrganisationFactory(name="Brand New Care")
     UserFactory(full_name="Newest Signup")
-    ActivityLog.objects.create(action="reminder.sent", organisation=met.organisation)
-    ActivityLog.objects.create(action="reminder.failed", organisation=met.organisation)
+    Email.objects.create(name="portfolio_reminder", to=["a@x.example"], status=EmailStatus.SENT)
+    Email.objects.create(name="portfolio_reminder", to=["b@x.example"], status=EmailStatus.FAILED)
+    Email.objects.create(name="invitation", to=["c@x.example"], status=EmailStatus.FAILED)
     client.force_login(staff)
 
     page = client.get(URL)

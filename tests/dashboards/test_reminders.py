@@ -1,16 +1,17 @@
-"""Reminders to IG leads from the portfolio: once per home per day, recorded, sent after commit."""
-
-import smtplib
+"""Reminders to IG leads from the portfolio: once per home per day, recorded, sent through the
+outbox after commit, exactly once."""
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from dashboards.portfolio import ig_lead_reminders_request
-from dashboards.tasks import ig_lead_reminder_send, ig_lead_reminder_task
 from organisations.models import ActivityLog, Role
+from outbox.models import Email
+from outbox.services import email_send
 from tests.dashboards.conftest import build_homes
 from tests.factories import OrganisationFactory, UserFactory
+from tests.mail import deliver_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -59,46 +60,22 @@ def test_homes_without_an_ig_lead_or_outside_the_portfolio_are_skipped(
     assert not ActivityLog.objects.filter(organisation=stranger).exists()
 
 
-def test_task_emails_the_ig_lead_with_outcome_and_next_steps_once(
+def test_the_ig_lead_gets_one_email_with_outcome_next_steps_and_replies_to_the_consultant(
     consultant, catalogue, ig_lead, today
 ):
     [home] = build_homes(1, consultant, catalogue, answered=1, ig_lead=ig_lead)
     ig_lead_reminders_request(user=consultant, organisation_ids=[home.pk])
-    request = ActivityLog.objects.get(action="reminder.requested")
 
-    assert ig_lead_reminder_task(request.pk) is True
-    assert ig_lead_reminder_task(request.pk) is False  # a re-run sends nothing
-
-    [email] = mail.outbox
+    [email] = deliver_emails()
+    [row] = Email.objects.all()
+    assert email_send(row.pk) == "skipped"  # a second copy of the task sends nothing
+    assert len(mail.outbox) == 1
     assert email.to == ["iglead@home.example"]
+    assert email.extra_headers["Reply-To"] == consultant.email
     assert home.name in email.subject
     assert "Not yet at Approaching Standards" in email.body
     assert "What to do next:" in email.body
     assert reverse("organisations:home", args=[home.slug]) in email.body
-    sent = ActivityLog.objects.get(action="reminder.sent")
-    assert sent.organisation == home and sent.actor == consultant
-
-
-def test_a_failed_send_is_recorded_after_the_last_retry(
-    consultant, catalogue, ig_lead, today, monkeypatch
-):
-    [home] = build_homes(1, consultant, catalogue, ig_lead=ig_lead)
-    ig_lead_reminders_request(user=consultant, organisation_ids=[home.pk])
-    request = ActivityLog.objects.get(action="reminder.requested")
-
-    def broken(*args, **kwargs):
-        raise smtplib.SMTPServerDisconnected("gone")
-
-    monkeypatch.setattr("dashboards.tasks.send_templated_email", broken)
-    with pytest.raises(smtplib.SMTPException):
-        ig_lead_reminder_send(request_id=request.pk)
-    ig_lead_reminder_task.on_failure(
-        smtplib.SMTPServerDisconnected("gone"), "task-id", (request.pk,), {}, None
-    )
-
-    failed = ActivityLog.objects.get(action="reminder.failed")
-    assert failed.organisation == home
-    assert mail.outbox == []
 
 
 def test_portfolio_page_sends_reminders_to_ticked_homes(
