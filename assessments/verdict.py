@@ -25,6 +25,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from dspt_portal.dates import add_months
+
 TRAINING_REF = "3.2.1"
 TRAINING_TARGET = 95
 
@@ -75,15 +77,6 @@ _DATE_PATTERNS = [
     # 2026 on its own
     (re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?!\d|[/.-]\d)"), "y"),
 ]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    year = min(max(year, dt.MINYEAR), dt.MAXYEAR)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def _safe_date(year: int, month: int, day: int | None) -> dt.date | None:

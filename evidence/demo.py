@@ -7,9 +7,10 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline
 
-from .models import Document, DocumentKind, StaffMember, TrainingRecord, add_years
+from .models import Document, DocumentKind, StaffMember, TrainingRecord
 from .services import version_add
 from .uploads import check_upload
 
@@ -142,7 +143,7 @@ def seed(demo) -> None:
         )
         if created:
             years = 3 if kind == DocumentKind.POLICY else 1
-            document.next_review_due = reviewed.replace(year=reviewed.year + years)
+            document.next_review_due = add_years(reviewed, years)
             document.save(update_fields=["next_review_due"])
         if not document.versions.exists():
             upload = _file(title, file_name, reviewed)

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from dspt_portal.dates import add_years
+
 
 class DocumentKind(models.TextChoices):
     POLICY = "policy", "Policy"
@@ -34,15 +36,6 @@ REVIEW_DUE_SOON_DAYS = 30
 # (docs/dspt-rules.md §7).
 REVIEW_INTERVAL_YEARS = {DocumentKind.POLICY: 3}
 DEFAULT_REVIEW_INTERVAL_YEARS = 1
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later (28 February for 29 February in a non-leap year)."""
-    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)  # absurd dates stay in range
-    try:
-        return day.replace(year=year)
-    except ValueError:
-        return day.replace(year=year, day=28)
 
 
 def default_next_review(kind: str, last_reviewed_on: dt.date | None) -> dt.date | None:

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
 
+from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline
 
-from .models import StaffMember, add_years
+from .models import StaffMember
 
 TARGET_PERCENT = 95
 

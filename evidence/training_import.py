@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from dspt_portal.dates import parse_uk_date
 from organisations.services import activity_record
 
 from .models import StaffMember, TrainingRecord
@@ -111,16 +112,13 @@ def decode_csv(raw: bytes) -> str:
 
 
 def _date(value: str, label: str, errors: list[str]) -> dt.date | None:
-    value = value.strip()
-    if not value:
+    try:
+        return parse_uk_date(value)
+    except ValueError:
+        errors.append(
+            f"{label} '{value.strip()}' is not a date we recognise (use 30/06/2025 or 2025-06-30)."
+        )
         return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    errors.append(f"{label} '{value}' is not a date we recognise (use 30/06/2025 or 2025-06-30).")
-    return None
 
 
 def _flag(value: str, label: str, errors: list[str], default: bool = False) -> bool:

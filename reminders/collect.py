@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from organisations.models import Membership, Organisation, Role
 
@@ -59,13 +60,6 @@ def deadline_milestone(day: dt.date) -> tuple[dt.date, int] | None:
     if days_left > max(DEADLINE_MILESTONES) or not passed:
         return None
     return deadline, min(passed)
-
-
-def one_year_after(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 def _contacts(orgs: list[Organisation], admins: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -246,7 +240,7 @@ def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:
     dues = []
     for org in orgs:
         approval = latest[org.pk]
-        expires = one_year_after(approval.published_on)
+        expires = add_years(approval.published_on, 1)
         if day >= expires:
             stage, title = "expired", f"{org.name}: your DSPT assessment is out of date"
             detail = (

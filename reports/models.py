@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
+from dspt_portal.dates import add_years
+
 
 class ReportKind(models.TextChoices):
     ASSESSMENT_PDF = "assessment_pdf", "Assessment report (PDF)"
@@ -143,7 +145,4 @@ class StatusBadge(models.Model):
 
 def badge_expires_on(published_on: dt.date) -> dt.date:
     """12 months after publication (docs/dspt-rules.md §4); 29 February falls back to 28 Feb."""
-    try:
-        return published_on.replace(year=published_on.year + 1)
-    except ValueError:
-        return published_on.replace(year=published_on.year + 1, day=28)
+    return add_years(published_on, 1)

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
+from dspt_portal.dates import parse_uk_date
 from dspt_portal.spreadsheet_text import plain_cell
 
 from .content import LEVEL_SHORT
@@ -261,19 +262,14 @@ def _number(value: Any, what: str = "Answer") -> Decimal | None:
 
 
 def _date(value: Any, what: str = "Answer") -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value).strip()
-    if not text:
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise RowError(f"{what} must be a date like 31/03/2026, not “{text}”.")
+    if not isinstance(value, dt.date):
+        value = _text(value)
+    try:
+        return parse_uk_date(value)
+    except ValueError:
+        raise RowError(
+            f"{what} must be a date like 31/03/2026, not “{_text(value).strip()}”."
+        ) from None
 
 
 def _answer(item, value: Any) -> dict[str, Any]:

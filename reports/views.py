@@ -17,7 +17,7 @@ from django_scopes import scopes_disabled
 
 from assessments.models import Approval
 from assessments.outcome import OutcomeLevel, coverage_of
-from evidence.models import add_years
+from dspt_portal.dates import add_years
 from evidence.uploads import streaming_size_limit, upload_was_too_large
 from organisations.access import require_invite, require_role
 from organisations.models import Role
