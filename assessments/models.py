@@ -320,6 +320,26 @@ class Response(models.Model):
             return self.answer_date is not None
         return False
 
+    def answer_record(self) -> dict:
+        """The answer as plain data: what an approval's snapshot keeps and the reports read
+        (live or frozen, the same shape). Documents are added by the caller."""
+        return {
+            "ref": self.item.ref,
+            "summary": self.item.summary,
+            "answered": self.is_answered,
+            "status": self.status,
+            "answer_confirmed": self.answer_confirmed,
+            "answer_text": self.answer_text,
+            "answer_number": None if self.answer_number is None else str(self.answer_number),
+            "answer_date": self.answer_date.isoformat() if self.answer_date else None,
+            "narrative": self.narrative,
+            "not_applicable": self.not_applicable,
+            "na_reason": self.na_reason,
+            "review_needed": self.review_needed,
+            "owner": self.owner.email if self.owner else None,
+            "owner_name": (self.owner.full_name or self.owner.email) if self.owner else "",
+        }
+
     @property
     def answer_display(self) -> str:
         """The answer as a person reads it: 'Yes, confirmed', '97', '3 March 2026', text."""

@@ -569,19 +569,7 @@ def assessment_snapshot(assessment: Assessment) -> dict:
         },
         "answers": [
             {
-                "ref": r.item.ref,
-                "summary": r.item.summary,
-                "answered": r.is_answered,
-                "status": r.status,
-                "answer_confirmed": r.answer_confirmed,
-                "answer_text": r.answer_text,
-                "answer_number": None if r.answer_number is None else str(r.answer_number),
-                "answer_date": r.answer_date.isoformat() if r.answer_date else None,
-                "narrative": r.narrative,
-                "not_applicable": r.not_applicable,
-                "na_reason": r.na_reason,
-                "owner": r.owner.email if r.owner else None,
-                "owner_name": (r.owner.full_name or r.owner.email) if r.owner else "",
+                **r.answer_record(),
                 "documents": [link.document.title for link in r.document_links.all()],
             }
             for r in responses

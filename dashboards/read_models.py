@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from assessments.checks import assessment_warnings
 from assessments.models import ImprovementAction, Level
-from assessments.outcome import assessment_outcome
+from assessments.outcome import OutcomeLevel, assessment_outcome
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
 from organisations.models import ActivityLog, Organisation
@@ -83,21 +83,16 @@ def outcome_key(outcome) -> str:
     return outcome.level.value if outcome is not None else "not_started"
 
 
-OUTCOME_CHOICES = [
-    ("not_started", "No assessment yet"),
-    ("not_yet", "Not yet at Approaching Standards"),
-    ("approaching_standards", "Approaching Standards"),
-    ("standards_met", "Standards Met"),
-    ("standards_exceeded", "Standards Exceeded"),
-]
+# The outcome's own levels (assessments.outcome), plus a home that has not started.
+OUTCOME_CHOICES = [("not_started", "No assessment yet"), *OutcomeLevel.choices]
 OUTCOME_LABELS = dict(OUTCOME_CHOICES)
 # Colour goes with the words, never instead of them.
 OUTCOME_TAGS = {
     "not_started": "tag--neutral",
-    "not_yet": "tag--bad",
-    "approaching_standards": "tag--warn",
-    "standards_met": "tag--ok",
-    "standards_exceeded": "tag--ok",
+    OutcomeLevel.NOT_YET.value: "tag--bad",
+    OutcomeLevel.APPROACHING.value: "tag--warn",
+    OutcomeLevel.MET.value: "tag--ok",
+    OutcomeLevel.EXCEEDED.value: "tag--ok",
 }
 
 

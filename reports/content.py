@@ -140,20 +140,9 @@ def what_to_enter(answer: dict, item: dict, files: list[str]) -> list[dict]:
 
 
 def _live_answer(response) -> dict:
-    """A live response in the shape `assessment_snapshot` stores (assessments/services.py)."""
+    """A live response in the shape an approval's snapshot stores (`Response.answer_record`)."""
     return {
-        "ref": response.item.ref,
-        "answered": response.is_answered,
-        "status": response.status,
-        "answer_confirmed": response.answer_confirmed,
-        "answer_text": response.answer_text,
-        "answer_number": None if response.answer_number is None else str(response.answer_number),
-        "answer_date": response.answer_date.isoformat() if response.answer_date else None,
-        "narrative": response.narrative,
-        "not_applicable": response.not_applicable,
-        "na_reason": response.na_reason,
-        "review_needed": response.review_needed,
-        "owner_name": (response.owner.full_name or response.owner.email) if response.owner else "",
+        **response.answer_record(),
         "documents": [link.document for link in response.document_links.all()],
     }
 
