@@ -24,6 +24,8 @@ from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from dspt_portal.safe_zip import ZipRefused, zip_open_checked
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +70,13 @@ ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_APPLIES_ABOVE = 5 * 1024 * 1024  # small files may compress well; it does not matter
 MAX_DISPLAY_NAME = 120
+ZIP_REFUSALS = {
+    "damaged": "This file is damaged: it looks like a Word, Excel or OpenDocument "
+    "file but cannot be opened.",
+    "too_many_parts": "This file contains too many parts to be a normal document.",
+    "too_big": "This file expands to far more data than a real document "
+    "(it looks like a 'zip bomb'), so it was refused.",
+}
 
 # Names of other formats people commonly try, for a clearer refusal.
 OTHER_KINDS = {
@@ -212,25 +221,16 @@ def download_name(display_name: str, content_type: str) -> str:
 def _zip_type(file) -> str:
     """DOCX / XLSX / ODT / ODS from a zip's members, refusing zip bombs and other zips."""
     try:
-        archive = zipfile.ZipFile(file)
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise UploadRefused(
-            "This file is damaged: it looks like a Word, Excel or OpenDocument "
-            "file but cannot be opened."
-        ) from exc
-    if len(members) > ZIP_MAX_MEMBERS:
-        raise UploadRefused("This file contains too many parts to be a normal document.")
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if unpacked > ZIP_MAX_UNCOMPRESSED or (
-        unpacked > ZIP_RATIO_APPLIES_ABOVE and unpacked / packed > ZIP_MAX_RATIO
-    ):
-        raise UploadRefused(
-            "This file expands to far more data than a real document "
-            "(it looks like a 'zip bomb'), so it was refused."
+        archive = zip_open_checked(
+            file,
+            max_members=ZIP_MAX_MEMBERS,
+            max_unpacked=ZIP_MAX_UNCOMPRESSED,
+            max_ratio=ZIP_MAX_RATIO,
+            ratio_applies_above=ZIP_RATIO_APPLIES_ABOVE,
         )
-    names = {m.filename for m in members}
+    except ZipRefused as exc:
+        raise UploadRefused(ZIP_REFUSALS[exc.reason]) from exc
+    names = {m.filename for m in archive.infolist()}
 
     def read(name: str, limit: int = 1024 * 1024) -> bytes:
         with archive.open(name) as member:

@@ -12,18 +12,18 @@ import csv
 import datetime as dt
 import io
 import logging
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
 from dspt_portal.dates import parse_uk_date
+from dspt_portal.safe_zip import SpreadsheetUnreadable, xlsx_rows
 from dspt_portal.spreadsheet_text import plain_cell
 
 from .content import LEVEL_SHORT
@@ -425,34 +425,26 @@ def _rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
 
 
 def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    _refuse_zip_bomb(file)
-    workbook = load_workbook(file, read_only=True, data_only=True)
-    sheet = workbook["Checklist"] if "Checklist" in workbook.sheetnames else workbook.active
-    rows = sheet.iter_rows(values_only=True)
-    headers = [_text(h).strip() for h in next(rows, [])]
+    try:
+        headers, rows = xlsx_rows(file, sheet="Checklist", max_unpacked=MAX_IMPORT_UNPACKED)
+    except SpreadsheetUnreadable as exc:
+        if exc.reason == "too_big":
+            raise RowError(
+                "This file unpacks to far more than a checklist can hold. Export the "
+                "checklist again from this page and use that file."
+            ) from None
+        raise
     if "Item ID" not in headers:
         raise RowError("The first row must hold the column names, starting with “Item ID”.")
     found = []
-    for n, row in enumerate(rows, start=2):
+    for n, row in rows:
         if n - 1 > MAX_IMPORT_ROWS:
             raise RowError(
                 f"This file has more than {MAX_IMPORT_ROWS:,} rows. The checklist has one row "
                 "per evidence item: export it again from this page and use that."
             )
-        found.append((n, list(row)))
+        found.append((n, row))
     return headers, found
-
-
-def _refuse_zip_bomb(file) -> None:
-    """An .xlsx is a zip: refuse one that would unpack to far more than a checklist."""
-    with zipfile.ZipFile(file) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    file.seek(0)
-    if unpacked > MAX_IMPORT_UNPACKED:
-        raise RowError(
-            "This file unpacks to far more than a checklist can hold. Export the checklist "
-            "again from this page and use that file."
-        )
 
 
 def checklist_read(assessment: Assessment, file) -> ImportPreview:
