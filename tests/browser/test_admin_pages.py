@@ -5,6 +5,7 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -25,6 +26,9 @@ def _code() -> str:
 
 @pytest.fixture
 def support_data():
+    # allauth remembers used codes in the cache: one used by an earlier test in this 30-second
+    # window (same secret) would be refused here as a replay.
+    cache.clear()
     staff = UserFactory(
         email="support@platform.example", is_staff=True, is_superuser=True, full_name="Sam"
     )
