@@ -139,11 +139,3 @@ class StatusBadge(models.Model):
 
     def __str__(self) -> str:
         return f"Status badge for {self.organisation.name}"
-
-
-def badge_expires_on(published_on: dt.date) -> dt.date:
-    """12 months after publication (docs/dspt-rules.md §4); 29 February falls back to 28 Feb."""
-    try:
-        return published_on.replace(year=published_on.year + 1)
-    except ValueError:
-        return published_on.replace(year=published_on.year + 1, day=28)

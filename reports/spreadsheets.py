@@ -12,18 +12,18 @@ import csv
 import datetime as dt
 import io
 import logging
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
 from dspt_portal.spreadsheet_text import plain_cell
+from dspt_portal.xlsx import TooLarge, sheet_rows
 
 from .content import LEVEL_SHORT
 
@@ -429,11 +429,14 @@ def _rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
 
 
 def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    _refuse_zip_bomb(file)
-    workbook = load_workbook(file, read_only=True, data_only=True)
-    sheet = workbook["Checklist"] if "Checklist" in workbook.sheetnames else workbook.active
-    rows = sheet.iter_rows(values_only=True)
-    headers = [_text(h).strip() for h in next(rows, [])]
+    rows = sheet_rows(file, max_unpacked=MAX_IMPORT_UNPACKED, sheet="Checklist")
+    try:
+        headers = [_text(h).strip() for h in next(rows, [])]
+    except TooLarge:
+        raise RowError(
+            "This file unpacks to far more than a checklist can hold. Export the checklist "
+            "again from this page and use that file."
+        ) from None
     if "Item ID" not in headers:
         raise RowError("The first row must hold the column names, starting with “Item ID”.")
     found = []
@@ -445,18 +448,6 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
             )
         found.append((n, list(row)))
     return headers, found
-
-
-def _refuse_zip_bomb(file) -> None:
-    """An .xlsx is a zip: refuse one that would unpack to far more than a checklist."""
-    with zipfile.ZipFile(file) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    file.seek(0)
-    if unpacked > MAX_IMPORT_UNPACKED:
-        raise RowError(
-            "This file unpacks to far more than a checklist can hold. Export the checklist "
-            "again from this page and use that file."
-        )
 
 
 def checklist_read(assessment: Assessment, file) -> ImportPreview:
