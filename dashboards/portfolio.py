@@ -76,7 +76,7 @@ def request_has_portfolio(request) -> bool:
 LOCKED_REASONS = {
     "awaiting_approval": "Waiting for approval",
     "approved": "Approved, not yet recorded as published",
-    "published": "Published, answers locked",
+    "published": "Answers locked",
 }
 
 

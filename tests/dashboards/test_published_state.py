@@ -114,7 +114,7 @@ def test_portfolio_shows_the_published_state_and_stops_counting_it_behind(
         "Published on 12 February 2026 as Standards Met; republish by 12 February 2027" in page.text
     )
     rows = {r.organisation.pk: r for r in portfolio_rows(consultant)}
-    assert "Published, answers locked" in rows[published.pk].why
+    assert "Answers locked" in rows[published.pk].why
     assert "to Standards Met" not in rows[published.pk].why  # no items asked of it
     assert not rows[published.pk].behind_schedule
     assert rows[draft.pk].behind_schedule and rows[draft.pk].publication is None
