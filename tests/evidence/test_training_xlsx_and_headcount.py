@@ -108,6 +108,15 @@ def test_a_damaged_excel_file_gets_a_clear_message(organisation, client_as):
     assert "This is not a CSV or Excel (.xlsx) file" in page.content.decode()
 
 
+def test_an_excel_file_that_unpacks_too_far_is_refused(organisation, client_as, monkeypatch):
+    from evidence import training_import
+
+    monkeypatch.setattr(training_import, "MAX_UNPACKED", 1000)  # a real bomb, scaled down
+    page = _post_xlsx(client_as(Role.EDITOR), organisation, _xlsx([["name"], ["Ann Smith"]]))
+    assert "unpacks to far more than a staff register needs" in page.content.decode()
+    assert not StaffMember.objects.exists()
+
+
 # ---------------------------------------------------------------- head count
 
 
