@@ -252,6 +252,13 @@ def _training(r, ctx):
             "Train the remaining staff, directors, trustees and volunteers before you "
             "publish, and keep the training log as evidence.",
         )
+    if summary is not None and getattr(summary, "headcount_differs", False):
+        yield AnswerWarning(
+            "training_headcount_differs",
+            f"The training register counts {summary.in_scope_count:,} people, but your "
+            f"organisation's details say {summary.stated_headcount:,}",
+            summary.headcount_message,
+        )
     expiring = _names(getattr(summary, "expiring", [])) if summary is not None else []
     if expiring:
         yield AnswerWarning(

@@ -73,6 +73,14 @@ def request_has_portfolio(request) -> bool:
     return request._has_portfolio
 
 
+# A locked assessment asks nothing of the team; the portfolio says where it stands instead.
+LOCKED_REASONS = {
+    "awaiting_approval": "Waiting for approval",
+    "approved": "Approved, not yet recorded as published",
+    "published": "Answers locked",
+}
+
+
 @dataclass
 class PortfolioRow:
     organisation: Organisation
@@ -86,6 +94,12 @@ class PortfolioRow:
     last_activity: dt.datetime | None = None
     reminded_today: bool = False
     standards: dict = field(default_factory=dict)
+    publication: read_models.Publication | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        """Waiting for approval, approved or published: its answers cannot change."""
+        return self.assessment is not None and self.assessment.is_locked
 
     @property
     def outcome_key(self) -> str:
@@ -122,6 +136,8 @@ class PortfolioRow:
 
     @property
     def behind_schedule(self) -> bool:
+        if self.is_locked and self.assessment.deadline >= self.today:
+            return False  # answered and sent on: nothing left to catch up
         return self.percent_done < self.expected_percent
 
     @property
@@ -136,9 +152,11 @@ class PortfolioRow:
         reasons = []
         if self.assessment.deadline < self.today:
             reasons.append(f"Latest assessment is for {self.assessment.year_label}")
+        if self.is_locked:
+            reasons.append(LOCKED_REASONS[self.assessment.status])
         if self.behind_schedule:
             reasons.append(f"{self.percent_done}% done, {self.expected_percent}% expected by now")
-        if self.outcome.next_level and self.blockers:
+        if self.outcome.next_level and self.blockers and not self.is_locked:
             reasons.append(
                 f"{self.blockers} item{'s' if self.blockers != 1 else ''} "
                 f"to {self.outcome.next_label}"
@@ -194,6 +212,7 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
         actions = read_models.overdue_action_counts(ids, today)
         activity = read_models.last_activity(ids)
         reminded = reminded_today(ids)
+        publications = read_models.latest_publications(ids, today)
     rows = []
     for org in homes:
         assessment, outcome = outcomes[org.pk]
@@ -210,6 +229,7 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
                 last_activity=activity.get(org.pk),
                 reminded_today=org.pk in reminded,
                 standards={p.key: p for p in outcome.by_standard} if outcome else {},
+                publication=publications.get(org.pk),
             )
         )
     return rows

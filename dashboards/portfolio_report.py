@@ -25,6 +25,8 @@ def _home(row) -> dict:
         "last_activity": fmt_date(timezone.localtime(row.last_activity).date())
         if row.last_activity
         else "",
+        "published": row.publication.text if row.publication else "",
+        "published_out_of_date": bool(row.publication and row.publication.out_of_date),
     }
     if assessment is None:
         return {**home, "started": False, "outcome": "Not started", "percent": 0, "blockers": []}

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from assessments.checks import assessment_warnings
-from assessments.models import ImprovementAction, Level
+from assessments.models import Approval, ImprovementAction, Level, PublishedOutcome
 from assessments.outcome import OutcomeLevel, assessment_outcome
+from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
 from organisations.models import ActivityLog, Organisation
@@ -58,6 +60,56 @@ def overdue_actions(organisation_ids: list[int], today: dt.date) -> QuerySet:
         .filter(organisation_id__in=organisation_ids)
         .order_by("target_date")
     )
+
+
+# ---------------------------------------------------------------- publication
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The latest publication on the national toolkit and when it must be renewed.
+
+    A publication is valid for 12 months (docs/dspt-rules.md §4): republish by the same day
+    a year later (`dspt_portal.dates.add_years`, 28 February for 29 February).
+    """
+
+    published_on: dt.date
+    outcome_label: str
+    today: dt.date
+
+    @property
+    def republish_by(self) -> dt.date:
+        return add_years(self.published_on, 1)
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.today >= self.republish_by
+
+    @property
+    def days_to_republish(self) -> int:
+        return (self.republish_by - self.today).days
+
+    @property
+    def text(self) -> str:
+        """'Published on 12 April 2026 as Standards Met; republish by 12 April 2027'."""
+        return (
+            f"Published on {date_format(self.published_on, 'j F Y')} as {self.outcome_label}; "
+            f"republish by {date_format(self.republish_by, 'j F Y')}"
+        )
+
+
+def latest_publications(organisation_ids, today: dt.date) -> dict[int, Publication]:
+    """Each organisation's most recent publication recorded in the portal (one query)."""
+    found: dict[int, Publication] = {}
+    rows = (
+        Approval.objects.filter(organisation_id__in=organisation_ids, published_on__isnull=False)
+        .order_by("published_on", "approved_at")
+        .values_list("organisation_id", "published_on", "published_outcome")
+    )
+    labels = dict(PublishedOutcome.choices)
+    for org_id, published_on, outcome in rows:
+        found[org_id] = Publication(published_on, labels.get(outcome, outcome or "recorded"), today)
+    return found
 
 
 # ---------------------------------------------------------------- outcomes in bulk
@@ -288,6 +340,12 @@ class HomeDashboard:
     warnings_total: int = 0
     activity: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    publication: Publication | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        """Waiting for approval, approved or published: nothing to answer until it reopens."""
+        return self.assessment is not None and self.assessment.is_locked
 
     @property
     def days_to_deadline(self) -> int:
@@ -355,8 +413,10 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
             .order_by("item__sort_key")
         )
         board.outcome = assessment_outcome(assessment, responses, today=today)
-        board.next_items = next_items(responses)
-        board.warnings, board.warnings_total = _warnings(assessment, responses, today)
+        if not assessment.is_locked:
+            board.next_items = next_items(responses)
+            board.warnings, board.warnings_total = _warnings(assessment, responses, today)
+    board.publication = latest_publications([organisation.pk], today).get(organisation.pk)
     board.documents_due = list(
         Document.objects.filter(organisation=organisation).due_for_review(today)[:NEXT_ITEMS_SHOWN]
     )

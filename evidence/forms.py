@@ -200,7 +200,10 @@ class TrainingRecordForm(forms.ModelForm):
 
 class TrainingImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file", help_text="Saved as CSV (UTF-8 is best). Up to 2,000 rows."
+        label="Spreadsheet file",
+        help_text="An Excel workbook (.xlsx, the first sheet is read) or a CSV file (UTF-8 is "
+        "best). Up to 2,000 rows.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
 
     def __init__(self, *args, too_large: bool = False, **kwargs):
@@ -213,7 +216,7 @@ class TrainingImportForm(forms.Form):
         if self.too_large:
             raise ValidationError(
                 f"This file is larger than {filesizeformat(TRAINING_IMPORT_MAX_BYTES)}. A "
-                "register of 2,000 people fits in far less: check you chose the CSV file."
+                "register of 2,000 people fits in far less: check you chose the right file."
             )
         return self.cleaned_data.get("file")
 

@@ -50,6 +50,8 @@ class TrainingSummary:
     expiring: list[StaffTraining] = field(default_factory=list)
     out_of_scope: list[StaffMember] = field(default_factory=list)
     target: int = TARGET_PERCENT
+    # The organisation's own figure (its settings: everyone with access to personal data).
+    stated_headcount: int | None = None
 
     @property
     def in_scope_count(self) -> int:
@@ -77,6 +79,42 @@ class TrainingSummary:
     @property
     def missing_names(self) -> list[str]:
         return [s.name for s in self.missing]
+
+    @property
+    def headcount_differs(self) -> bool:
+        """The register has people in scope, and not the number the organisation states."""
+        return (
+            self.stated_headcount is not None
+            and self.in_scope_count > 0
+            and self.in_scope_count != self.stated_headcount
+        )
+
+    @property
+    def headcount_message(self) -> str:
+        """Why the two numbers differ and what to do, in plain English ('' when they agree).
+
+        The register decides the 3.2.1 figure; a register short of people overstates it.
+        """
+        if not self.headcount_differs:
+            return ""
+        counted, stated = self.in_scope_count, self.stated_headcount
+        people = "person" if counted == 1 else "people"
+        said = f"your organisation's details say {stated:,}"
+        if counted < stated:
+            gap = stated - counted
+            return (
+                f"The training register counts {counted:,} {people} with access to personal "
+                f"data on {self.on:%-d %B %Y}, but {said}. {gap:,} "
+                f"{'person is' if gap == 1 else 'people are'} missing from the register, so "
+                "the trained figure may look better than it is. Add everyone who works or "
+                "volunteers here, or correct the number in the organisation's details."
+            )
+        gap = counted - stated
+        return (
+            f"The training register counts {counted:,} {people} with access to personal data "
+            f"on {self.on:%-d %B %Y}, but {said}: {gap:,} more than stated. Add a leaving "
+            "date for anyone who has left, or correct the number in the organisation's details."
+        )
 
 
 def in_scope(staff_member: StaffMember, on: dt.date) -> bool:
@@ -120,7 +158,9 @@ def training_summary(
     deadline = deadline or dspt_deadline()
     on = on or deadline
     staff = _staff_with_records(on).filter(organisation=organisation)
-    return _summarise(staff, on=on, deadline=deadline)
+    summary = _summarise(staff, on=on, deadline=deadline)
+    summary.stated_headcount = organisation.staff_headcount
+    return summary
 
 
 def training_summaries(

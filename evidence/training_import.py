@@ -1,4 +1,5 @@
-"""Import the staff training register from a CSV file: check every row first, write all or none.
+"""Import the staff training register from a CSV or Excel (.xlsx) file: check every row
+first, write all or none.
 
 Columns (header row required, any order, case-insensitive; only `name` is required):
 name, job title, start date, leaving date, director, volunteer, agency, data access,
@@ -6,6 +7,11 @@ course, completed on. Dates as 2025-06-30 or 30/06/2025. Yes/no columns take
 yes/no/y/n/true/false/1/0 (blank = no; blank "data access" = yes).
 A row names a person (matched to the register by name, case-insensitively, or added) and
 optionally one completed course.
+
+An .xlsx file (its first sheet) is read with the project's safe reader
+(`dspt_portal.xlsx`) and turned into the same CSV text, row for row, so it is checked by
+the same code with the same messages and row numbers, and the preview's confirm step
+carries it as text like a CSV.
 """
 
 import csv
@@ -17,12 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from dspt_portal.dates import parse_uk_date
+from dspt_portal.xlsx import TooLarge, UnreadableWorkbook, looks_like_xlsx, sheet_rows
 from organisations.services import activity_record
 
 from .models import StaffMember, TrainingRecord
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED = 20 * 1024 * 1024
 COLUMNS = {
     "name": "name",
     "full name": "name",
@@ -68,7 +76,7 @@ TEMPLATE_HEADER = [
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (not CSV, no header, too big)."""
+    """The file as a whole cannot be read (not CSV or .xlsx, no header, too big)."""
 
 
 @dataclass
@@ -97,12 +105,60 @@ class ImportPreview:
         return sum(1 for r in self.rows if not r.is_valid)
 
 
+def read_upload(raw: bytes) -> str:
+    """The uploaded file as CSV text: a CSV decoded, an Excel workbook converted."""
+    if len(raw) > MAX_BYTES:
+        raise ImportFileError("This file is too large for an import (the limit is 2 MB).")
+    if looks_like_xlsx(raw):
+        return xlsx_to_csv(raw)
+    return decode_csv(raw)
+
+
+def _cell(value) -> str:
+    """A cell as the text a person would have typed into a CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    # One line per spreadsheet row, so row numbers in messages match the sheet.
+    return " ".join(str(value).split())
+
+
+def xlsx_to_csv(raw: bytes) -> str:
+    """The first sheet of an .xlsx as CSV text, one line per row (blank rows kept)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    try:
+        for n, row in enumerate(sheet_rows(io.BytesIO(raw), max_unpacked=MAX_UNPACKED)):
+            if n > MAX_ROWS * 2:  # the preview counts people; this stops a sheet of blanks
+                raise ImportFileError(
+                    f"This file has more than {MAX_ROWS:,} rows. Split it and import each part."
+                )
+            writer.writerow([_cell(v) for v in row])
+    except TooLarge:
+        raise ImportFileError(
+            "This Excel file unpacks to far more than a staff register needs. Save the sheet "
+            "again as a new .xlsx or as CSV UTF-8 and try again."
+        ) from None
+    except UnreadableWorkbook:
+        raise ImportFileError(
+            "This Excel file could not be read. Save it again as .xlsx (Excel Workbook) or as "
+            "CSV UTF-8 and try again."
+        ) from None
+    return out.getvalue()
+
+
 def decode_csv(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise ImportFileError("This file is too large for an import (the limit is 2 MB).")
     if b"\x00" in raw:
         raise ImportFileError(
-            "This is not a CSV file. Save your spreadsheet as 'CSV UTF-8' and try again."
+            "This is not a CSV or Excel (.xlsx) file. Save your spreadsheet as 'CSV UTF-8' "
+            "or as an Excel Workbook and try again."
         )
     try:
         return raw.decode("utf-8-sig")

@@ -18,7 +18,7 @@ from .training_import import MAX_BYTES as TRAINING_IMPORT_MAX_BYTES
 from .training_import import (
     TEMPLATE_HEADER,
     ImportFileError,
-    decode_csv,
+    read_upload,
     training_import,
     training_import_preview,
 )
@@ -146,7 +146,7 @@ def training_import_view(request: HttpRequest, org: str) -> HttpResponse:
                 request.POST, request.FILES, too_large=upload_was_too_large(request)
             )
             if form.is_valid():
-                text = decode_csv(form.cleaned_data["file"].read())
+                text = read_upload(form.cleaned_data["file"].read())
                 preview = training_import_preview(organisation=request.organisation, text=text)
         except ImportFileError as exc:
             error = str(exc)

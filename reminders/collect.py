@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from dspt_portal.dates import add_years
@@ -24,7 +25,8 @@ from .models import Kind
 DEADLINE_MILESTONES = (90, 60, 30, 14, 7, 1)
 DOCUMENT_DUE_WITHIN = 30
 ACTION_DUE_WITHIN = 7
-OUT_OF_DATE_WARNING_DAYS = 30
+# Days before a publication is 12 months old (docs/dspt-rules.md §4).
+REPUBLISH_MILESTONES = (60, 30, 7)
 BLOCKERS_LISTED = 8
 
 
@@ -225,6 +227,21 @@ def action_deadlines(day: dt.date, org_ids: list[int]) -> list[Due]:
     return [d for d in dues if d is not None]
 
 
+def republish_milestone(day: dt.date, expires: dt.date) -> str | None:
+    """The republication reminder due on `day`: '60', '30', '7' days before, or 'expired'.
+
+    Caught up like the countdown: a missed milestone day is sent on the next sweep, under
+    the same key. The 30-day one keeps its first key ('soon') so it is never sent again.
+    """
+    days_left = (expires - day).days
+    if days_left <= 0:
+        return "expired"
+    passed = [m for m in REPUBLISH_MILESTONES if m >= days_left]
+    if not passed:
+        return None
+    return {30: "soon"}.get(min(passed), str(min(passed)))
+
+
 def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:
     from assessments.models import Approval
 
@@ -241,18 +258,26 @@ def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:
     for org in orgs:
         approval = latest[org.pk]
         expires = add_years(approval.published_on, 1)
-        if day >= expires:
-            stage, title = "expired", f"{org.name}: your DSPT assessment is out of date"
+        stage = republish_milestone(day, expires)
+        if stage is None:
+            continue
+        if stage == "expired":
+            title = f"{org.name}: your DSPT assessment is out of date"
             detail = (
                 f"It was published on {approval.published_on:%-d %B %Y}, more than 12 months "
                 "ago. Review it and publish again so your status stays valid."
             )
-        elif day >= expires - dt.timedelta(days=OUT_OF_DATE_WARNING_DAYS):
-            stage = "soon"
-            title = f"{org.name}: your DSPT assessment goes out of date on {expires:%-d %B %Y}"
-            detail = "Review your answers and publish again before then."
         else:
-            continue
+            days_left = (expires - day).days
+            title = (
+                f"{org.name}: republish by {expires:%-d %B %Y} "
+                f"({days_left} day{'s' if days_left != 1 else ''} left)"
+            )
+            detail = (
+                f"Your DSPT assessment was published on {approval.published_on:%-d %B %Y} and "
+                f"goes out of date on {expires:%-d %B %Y}. Review your answers and publish "
+                "again before then."
+            )
         for person in contacts[org.pk]:
             dues.append(
                 Due(
@@ -269,7 +294,92 @@ def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:
     return dues
 
 
-COLLECTORS = [deadline_countdown, document_reviews, action_deadlines, out_of_date]
+def last_deadline_passed(day: dt.date) -> dt.date:
+    """The most recent 30 June before `day` (on 30 June itself, the year before's)."""
+    return dt.date(dspt_deadline(day).year - 1, 6, 30)
+
+
+def missed(deadline: dt.date, org_ids) -> dict[int, Organisation]:
+    """The organisations that missed `deadline` and have still not published, each with
+    `status`: its assessment's for that year (None if it has none). One query.
+
+    Missed: they were doing that year's assessment here, or had published before, and no
+    publication is recorded from the start of that DSPT year on (a late one counts). A home
+    that never used the portal for that year is not told it missed it.
+    """
+    from assessments.models import Approval, Assessment
+
+    year_start = dt.date(deadline.year - 1, 7, 1)
+    orgs = Organisation.objects.filter(pk__in=org_ids).annotate(
+        status=Subquery(
+            Assessment.objects.filter(organisation=OuterRef("pk"), dspt_year=deadline.year).values(
+                "status"
+            )[:1]
+        ),
+        last_published=Subquery(
+            Approval.objects.filter(organisation=OuterRef("pk"), published_on__isnull=False)
+            .order_by("-published_on")
+            .values("published_on")[:1]
+        ),
+    )
+    return {
+        org.pk: org
+        for org in orgs
+        if (org.status is not None or org.last_published is not None)
+        and (org.last_published is None or org.last_published < year_start)
+    }
+
+
+def deadline_missed(day: dt.date, org_ids: list[int]) -> list[Due]:
+    """Weekly from 1 July (1, 8, 15 July …) until the home publishes, to its IG lead, its
+    senior accountable person and its admins. A missed sweep is caught up the next day."""
+    from assessments.models import AssessmentStatus
+
+    deadline = last_deadline_passed(day)
+    late = missed(deadline, org_ids)
+    if not late:
+        return []
+    week = ((day - deadline).days - 1) // 7
+    days_late = (day - deadline).days
+    admins = _admins(list(late))
+    label = dspt_year_label(deadline.year)
+    dues = []
+    for org in late.values():
+        status = org.status
+        if status is None:
+            detail = f"Your {label} assessment has not been started here yet."
+        elif status == AssessmentStatus.APPROVED:
+            detail = f"Your {label} assessment is approved: publish it on the national toolkit."
+        elif status == AssessmentStatus.AWAITING_APPROVAL:
+            detail = f"Your {label} assessment is waiting for approval."
+        else:
+            detail = f"Your {label} assessment is still in progress."
+        detail += (
+            " Finish it, have it approved and publish it on the national toolkit. If you have "
+            "published already, record the date on the approval page to stop these reminders."
+        )
+        people = {org.ig_lead_id, org.senior_accountable_person_id, *admins.get(org.pk, [])}
+        for person in sorted(p for p in people if p):
+            dues.append(
+                Due(
+                    recipient_id=person,
+                    organisation_id=org.pk,
+                    kind=Kind.DEADLINE_MISSED,
+                    key=f"missed:{deadline.year}:week{week}:org{org.pk}",
+                    title=f"{org.name}: the {deadline:%-d %B %Y} deadline has passed "
+                    f"({days_late} day{'s' if days_late != 1 else ''} ago) and the "
+                    "assessment is not published",
+                    detail=detail,
+                    url=_url("assessments:approval", org=org.slug)
+                    if status == AssessmentStatus.APPROVED
+                    else _url("assessments:index", org=org.slug),
+                    due_on=deadline,
+                )
+            )
+    return dues
+
+
+COLLECTORS = [deadline_countdown, deadline_missed, document_reviews, action_deadlines, out_of_date]
 
 
 def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
@@ -285,6 +395,8 @@ def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
         homes[m.user_id].append(m.organisation)
         organisations[m.organisation_id] = m.organisation
     outcomes = outcomes_for(list(organisations.values()), today=day)
+    missed_deadline = last_deadline_passed(day)
+    late = missed(missed_deadline, list(organisations))
     summaries = {}
     for org_id, (_assessment, o) in outcomes.items():
         if o is None:
@@ -298,8 +410,14 @@ def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
         )
     dues = []
     for user_id, orgs in homes.items():
-        ranked = sorted(orgs, key=lambda o: summaries[o.pk][:2])
-        lines = [f"- {o.name} ({o.ods_code}): {summaries[o.pk][2]}" for o in ranked]
+        # Homes that missed the last 30 June and have not published come first.
+        ranked = sorted(orgs, key=lambda o: (o.pk not in late, *summaries[o.pk][:2]))
+        lines = [
+            f"- {o.name} ({o.ods_code}): "
+            + (f"missed {missed_deadline:%-d %B %Y}, not published yet; " if o.pk in late else "")
+            + summaries[o.pk][2]
+            for o in ranked
+        ]
         dues.append(
             Due(
                 recipient_id=user_id,

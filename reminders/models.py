@@ -13,6 +13,7 @@ from django.db import models
 
 class Kind(models.TextChoices):
     DEADLINE = "deadline", "30 June deadline countdown"
+    DEADLINE_MISSED = "deadline_missed", "30 June deadline missed"
     DOCUMENT_REVIEW = "document_review", "Documents due for review"
     ACTION_DUE = "action_due", "Improvement actions due"
     OUT_OF_DATE = "out_of_date", "Assessment going out of date"
@@ -26,8 +27,10 @@ KIND_HELP = {
     "weekly once it is overdue.",
     Kind.ACTION_DUE: "When an improvement action you own is due within 7 days, and weekly "
     "once it is overdue.",
-    Kind.OUT_OF_DATE: "A month before, and on the day, a published assessment is 12 months "
-    "old and goes out of date.",
+    Kind.DEADLINE_MISSED: "Every week after a 30 June deadline passes without a publication, "
+    "until it is published (IG leads, senior accountable people and admins).",
+    Kind.OUT_OF_DATE: "60, 30 and 7 days before, and on the day, a published assessment is "
+    "12 months old and goes out of date.",
     Kind.CONSULTANT_DIGEST: "Once a week: every home you advise, the ones most behind first.",
 }
 

@@ -12,8 +12,6 @@ from django.db import models
 from django.utils import timezone
 from django_scopes import ScopedManager
 
-from dspt_portal.dates import add_years
-
 
 class ReportKind(models.TextChoices):
     ASSESSMENT_PDF = "assessment_pdf", "Assessment report (PDF)"
@@ -141,8 +139,3 @@ class StatusBadge(models.Model):
 
     def __str__(self) -> str:
         return f"Status badge for {self.organisation.name}"
-
-
-def badge_expires_on(published_on: dt.date) -> dt.date:
-    """12 months after publication (docs/dspt-rules.md §4); 29 February falls back to 28 Feb."""
-    return add_years(published_on, 1)

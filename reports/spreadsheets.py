@@ -23,8 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
 from dspt_portal.dates import parse_uk_date
-from dspt_portal.safe_zip import SpreadsheetUnreadable, xlsx_rows
 from dspt_portal.spreadsheet_text import plain_cell
+from dspt_portal.xlsx import TooLarge, sheet_rows
 
 from .content import LEVEL_SHORT
 
@@ -425,15 +425,14 @@ def _rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
 
 
 def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    rows = sheet_rows(file, max_unpacked=MAX_IMPORT_UNPACKED, sheet="Checklist")
     try:
-        headers, rows = xlsx_rows(file, sheet="Checklist", max_unpacked=MAX_IMPORT_UNPACKED)
-    except SpreadsheetUnreadable as exc:
-        if exc.reason == "too_big":
-            raise RowError(
-                "This file unpacks to far more than a checklist can hold. Export the "
-                "checklist again from this page and use that file."
-            ) from None
-        raise
+        headers = [_text(h).strip() for h in next(rows, [])]
+    except TooLarge:
+        raise RowError(
+            "This file unpacks to far more than a checklist can hold. Export the checklist "
+            "again from this page and use that file."
+        ) from None
     if "Item ID" not in headers:
         raise RowError("The first row must hold the column names, starting with “Item ID”.")
     found = []

@@ -224,7 +224,7 @@ def test_a_file_that_is_not_csv_gets_a_clear_message(organisation, client_as):
             )
         },
     ).content.decode()
-    assert "This is not a CSV file" in page
+    assert "This Excel file could not be read" in page
     page = _post_csv(client, organisation, "email,phone\nx@y.z,1\n").content.decode()
     assert "at least a &#x27;name&#x27; column" in page
 

@@ -338,6 +338,26 @@ def test_round_trip_carries_edited_dates_percentages_and_owners(hinted_assessmen
     assert again.ok and again.changes == []
 
 
+def test_round_trip_carries_an_edited_not_applicable_reason(hinted_assessment, sap):
+    content = _edit(
+        checklist_xlsx(hinted_assessment),
+        {("7.1.1", "Why it does not apply"): "All records are digital; none leave the home"},
+    )
+    preview = checklist_read(hinted_assessment, _upload(content))
+    assert preview.ok, preview.errors
+    assert [c.ref for c in preview.changes] == ["7.1.1"]
+    changes = [
+        {"response_id": c.response_id, "ref": c.ref, "data": c.data} for c in preview.changes
+    ]
+    checklist_apply(assessment=hinted_assessment, changes=changes, by=sap)
+    na = hinted_assessment.responses.get(item__ref="7.1.1")
+    assert na.not_applicable and na.na_reason == "All records are digital; none leave the home"
+    cells = _cells(checklist_xlsx(hinted_assessment))
+    assert cells["7.1.1"]["Why it does not apply"] == na.na_reason
+    assert cells["1.3.1"]["Last done or reviewed"].date() == dt.date(2026, 2, 14)
+    assert cells["3.2.1"]["Percentage"] == 96.5 and cells["3.2.1"]["Owner"] == "Priya Shah"
+
+
 def test_wrong_owner_percentage_and_date_are_reported_per_row(hinted_assessment):
     content = _edit(
         checklist_xlsx(hinted_assessment),
