@@ -436,13 +436,13 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     if "Item ID" not in headers:
         raise RowError("The first row must hold the column names, starting with “Item ID”.")
     found = []
-    for n, row in rows:
+    for n, row in enumerate(rows, start=2):
         if n - 1 > MAX_IMPORT_ROWS:
             raise RowError(
                 f"This file has more than {MAX_IMPORT_ROWS:,} rows. The checklist has one row "
                 "per evidence item: export it again from this page and use that."
             )
-        found.append((n, row))
+        found.append((n, list(row)))
     return headers, found
 
 
