@@ -56,6 +56,8 @@ def ig_lead_reminder_send(*, request_id: int) -> bool:
                 "board": board,
                 "url": settings.SITE_URL + reverse("organisations:home", args=[organisation.slug]),
             },
+            # The consultant asked for it: a reply should reach them, not a no-reply box.
+            reply_to=[sender.email] if sender is not None and sender.email else None,
         )
         activity_record(
             organisation=organisation,

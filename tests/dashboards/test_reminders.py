@@ -71,6 +71,7 @@ def test_task_emails_the_ig_lead_with_outcome_and_next_steps_once(
 
     [email] = mail.outbox
     assert email.to == ["iglead@home.example"]
+    assert email.reply_to == [consultant.email]  # the nudge is the consultant's: replies too
     assert home.name in email.subject
     assert "Not yet at Approaching Standards" in email.body
     assert "What to do next:" in email.body
