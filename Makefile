@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 CATALOGUE := assessments/catalogues/dspt-2025-26-v8.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The web app and the worker read PORT: links in emails point at the port served.
+export PORT
 
 .PHONY: run test lint bench install install-test clean
 

@@ -49,7 +49,11 @@ class ResponseForm(forms.Form):
         help_text=STAR_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    not_applicable = forms.BooleanField(label="This does not apply to us", required=False)
+    not_applicable = forms.BooleanField(
+        label="This does not apply to us",
+        required=False,
+        help_text="Saving it clears the answer above; the answer stays in the history.",
+    )
     na_reason = forms.CharField(
         label="Why it does not apply",
         required=False,

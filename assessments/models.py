@@ -341,6 +341,16 @@ class Response(models.Model):
         }
 
     @property
+    def answered_no(self) -> bool:
+        """Answered "No" to a confirmation: an answer given (on an optional item, a complete
+        one), though it never counts toward the outcome."""
+        return (
+            self.item.answer_type == AnswerType.CONFIRMATION
+            and self.answer_confirmed is False
+            and not self.not_applicable
+        )
+
+    @property
     def answer_display(self) -> str:
         """The answer as a person reads it: 'Yes, confirmed', '97', '3 March 2026', text."""
         from django.utils.formats import date_format

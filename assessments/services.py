@@ -326,6 +326,11 @@ def response_update(
             setattr(response, name, value)
     if not response.not_applicable:
         response.na_reason = ""
+    else:
+        # "Does not apply" replaces the answer, so no old answer is shown beside it; the
+        # answer stays in the history, where it can be restored.
+        response.answer_text, response.answer_confirmed = "", None
+        response.answer_number = response.answer_date = None
     diff = changes_between(before, response, RESPONSE_FIELDS)
     if not diff and not response.review_needed:
         return response

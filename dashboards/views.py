@@ -61,6 +61,16 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     return [int(v) for v in request.POST.getlist("org") if v.isascii() and v.isdigit()]
 
 
+def _back_to_portfolio(request: HttpRequest) -> str:
+    """The portfolio page the form was on (its filters and page), never anywhere else."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}) or not back.startswith(
+        reverse("organisations:portfolio")
+    ):
+        back = reverse("organisations:portfolio")
+    return back
+
+
 # (sort key, heading, numeric?) for the portfolio table.
 COLUMNS = [
     ("name", "Home", False),
@@ -149,6 +159,10 @@ def portfolio_export(request: HttpRequest) -> HttpResponse:
     rows = portfolio_rows(request.user)
     if request.method == "POST":
         selected = set(_selected_ids(request))
+        if not selected:
+            # A file with only the column names helps nobody: say what to do instead.
+            messages.error(request, "Tick at least one home to export.")
+            return redirect(_back_to_portfolio(request))
         rows = [r for r in rows if r.organisation.pk in selected]
     else:
         rows = PortfolioFilters.from_query(request.GET).apply(rows)
@@ -162,11 +176,7 @@ def portfolio_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def portfolio_remind(request: HttpRequest) -> HttpResponse:
     """Queue a reminder email to the IG lead of each selected home (once a day per home)."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}) or not back.startswith(
-        reverse("organisations:portfolio")
-    ):
-        back = reverse("organisations:portfolio")
+    back = _back_to_portfolio(request)
     ids = _selected_ids(request)
     if not ids:
         messages.error(request, "Tick at least one home to send a reminder.")

@@ -326,6 +326,20 @@ def invitation_by_token(token: str) -> Invitation | None:
         )
 
 
+def invitations_waiting_for(user) -> list[Invitation]:
+    """Pending invitations to the user's own, verified address: someone who signed up without
+    following the email's link still finds the organisation that invited them."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    addresses = {e.lower() for e in verified}
+    if not addresses:
+        return []
+    with scopes_disabled():
+        waiting = Invitation.objects.pending().select_related("organisation", "invited_by")
+        return [i for i in waiting.filter(email__in=addresses)]
+
+
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user, request=None) -> Membership:
     """Join the organisation. The signed-in email must be the one invited."""

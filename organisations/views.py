@@ -24,15 +24,21 @@ def _memberships(user):
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    """After sign-in: the one organisation, a chooser for several, onboarding for none."""
+    """After sign-in: a consultant's portfolio, the one organisation, a chooser for several;
+    for none, the platform overview (staff) or the invitations waiting and onboarding."""
     if not request.user.is_authenticated:
         return redirect("account_login")
+    if Membership.objects.filter(user=request.user, role=Role.CONSULTANT).exists():
+        return redirect("organisations:portfolio")
     memberships = list(_memberships(request.user)[:2])
     if len(memberships) == 1:
         return redirect("organisations:home", org=memberships[0].organisation.slug)
-    if not memberships:
-        return render(request, "organisations/welcome.html")
-    return redirect("organisations:chooser")
+    if memberships:
+        return redirect("organisations:chooser")
+    if request.user.is_staff:
+        return redirect("organisations:platform")
+    invitations = services.invitations_waiting_for(request.user)
+    return render(request, "organisations/welcome.html", {"invitations": invitations})
 
 
 @login_required

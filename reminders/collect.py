@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 
 from dspt_portal.dates import add_years
@@ -424,8 +425,8 @@ def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
                 organisation_id=None,
                 kind=Kind.CONSULTANT_DIGEST,
                 key=f"digest:{_week(day)}",
-                title=f"Your {len(orgs)} home{'s' if len(orgs) != 1 else ''} this week, "
-                f"{(deadline - day).days} days to 30 June",
+                title=f"Your {len(orgs)} home{pluralize(len(orgs))} this week, "
+                f"{(deadline - day).days} day{pluralize((deadline - day).days)} to 30 June",
                 detail="\n".join(lines),
                 url=_url("organisations:portfolio"),
             )

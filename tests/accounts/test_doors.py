@@ -85,3 +85,20 @@ def test_enrolling_in_this_session_counts_as_passing_the_second_factor(organisat
     client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
     assert client.get("/orgs/").status_code == 200
     assert "_auth_user_id" in client.session
+
+
+def test_after_setting_up_two_step_sign_in_the_recovery_codes_page_leads_on(organisation):
+    consultant = MembershipFactory(organisation=organisation, role=Role.CONSULTANT).user
+    client = Client()
+    client.post(reverse("account_login"), {"login": consultant.email, "password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+
+    codes = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)}, follow=True)
+
+    assert codes.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    onward = reverse("organisations:landing")
+    assert f'href="{onward}"' in codes.text and "Continue to DSPT Portal" in codes.text
+    assert client.get(onward, follow=True).redirect_chain[-1][0] == reverse(
+        "organisations:portfolio"
+    )

@@ -130,6 +130,25 @@ def test_saving_a_carried_answer_clears_review_needed_and_records_activity(organ
     assert ActivityLog.objects.get(action="response.updated").changes["answer_text"] == ["", "ZA1"]
 
 
+def test_not_applicable_replaces_the_answer_which_stays_in_the_history(organisation, member):
+    user = member()
+    assessment = assessment_for(
+        organisation, catalogue_with([{"ref": "1.1.1", "na_allowed": True}])
+    )
+    r = assessment.responses.select_related("item", "assessment").get()
+    services.response_update(response=r, data={"answer_text": "Locked cabinet"}, by=user)
+
+    services.response_update(
+        response=r, data={"not_applicable": True, "na_reason": "No paper records"}, by=user
+    )
+
+    r.refresh_from_db()
+    assert r.not_applicable and r.answer_text == "" and r.is_answered
+    assert r.history.filter(answer_text="Locked cabinet").exists()
+    changes = ActivityLog.objects.filter(action="response.updated").first().changes
+    assert changes["answer_text"] == ["Locked cabinet", ""]
+
+
 # ---------------------------------------------------------------- approval
 
 

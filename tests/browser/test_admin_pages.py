@@ -8,6 +8,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.urls import reverse
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from assessments.models import Comment, ImprovementAction
 from organisations.models import ActivityLog, Role
@@ -78,7 +79,7 @@ def test_staff_sign_in_at_admin_login_needs_the_code_and_admin_pages_pass_axe(
     }
     for name, path in pages.items():
         page.goto(live_url(path))
-        assert page.locator("#content").is_visible(), path
+        expect(page.locator("#content"), path).to_be_visible()
         assert_accessible(page)
         if name in ("admin-index", "admin-users", "admin-response"):
             screenshot(page, name)

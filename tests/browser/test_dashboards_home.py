@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from dspt_portal.deadlines import dspt_deadline
 from organisations.models import Role
@@ -34,8 +35,8 @@ def test_care_manager_follows_what_to_do_next_to_an_item(
     login(page, manager)
     page.goto(live_url(f"/o/{home.slug}/"))
 
-    assert page.get_by_text("Not yet at Approaching Standards").first.is_visible()
-    assert page.get_by_role("heading", name="What to do next").is_visible()
+    expect(page.get_by_text("Not yet at Approaching Standards").first).to_be_visible()
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "home")
 
@@ -43,7 +44,7 @@ def test_care_manager_follows_what_to_do_next_to_an_item(
     page.wait_for_load_state()
 
     assert page.url.endswith(reverse("assessments:item", args=[home.slug, first.pk]))
-    assert page.get_by_text(first.item.summary).first.is_visible()
+    expect(page.get_by_text(first.item.summary).first).to_be_visible()
 
 
 def test_overview_fits_a_phone_screen(

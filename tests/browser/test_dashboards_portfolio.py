@@ -4,6 +4,7 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import expect
 
 from dspt_portal.deadlines import dspt_deadline
 from organisations.models import ActivityLog
@@ -50,21 +51,22 @@ def test_consultant_filters_to_homes_behind_schedule_and_reminds_them(
     page = browser_page
     _sign_in_with_totp(page, login, consultant)
 
-    page.get_by_role("link", name="Portfolio").click()
-    assert page.get_by_role("heading", name="Your portfolio", level=1).is_visible()
-    assert page.get_by_role("link", name=done[0].name).is_visible()
+    # A consultant lands on the portfolio straight after signing in.
+    expect(page).to_have_url(live_url("/portfolio/"))
+    expect(page.get_by_role("heading", name="Your portfolio", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name=done[0].name)).to_be_visible()
     assert_accessible(page)
     screenshot(page, "portfolio")
 
     page.get_by_label("Behind schedule only").check()
     page.get_by_role("button", name="Show homes").click()
-    assert page.get_by_text("2 of 3 homes match").is_visible()
+    expect(page.get_by_text("2 of 3 homes match")).to_be_visible()
     assert page.locator("table.pf-table").get_by_text(done[0].name).count() == 0
     for home in behind:
         page.get_by_label(f"Select {home.name}").check()
     page.get_by_role("button", name="Email a reminder to their IG leads").click()
 
-    assert page.get_by_text("Reminder on its way to the IG lead of").is_visible()
+    expect(page.get_by_text("Reminder on its way to the IG lead of")).to_be_visible()
     assert "behind=1" in page.url  # back on the same filtered list
     assert page.get_by_text("Reminder sent today").count() == 2
     assert set(

@@ -2,6 +2,7 @@
 checks the training register – each page accessible (axe) at tablet and phone widths."""
 
 import pytest
+from playwright.sync_api import expect
 
 from evidence.models import DocumentVersion
 from organisations.models import Role
@@ -21,7 +22,7 @@ def test_ig_lead_uploads_a_policy_and_a_bad_file_is_refused(
     login(page, user)
 
     page.goto(live_url("/o/vl4r3/evidence/"))
-    assert page.get_by_role("heading", name="Evidence library").is_visible()
+    expect(page.get_by_role("heading", name="Evidence library")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Add your first document").click()
     page.get_by_label("Title").fill("Data protection policy")
@@ -31,8 +32,8 @@ def test_ig_lead_uploads_a_policy_and_a_bad_file_is_refused(
         files=[{"name": "dp-policy.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}],
     )
     page.get_by_role("button", name="Add to library").click()
-    assert page.get_by_role("heading", name="Data protection policy").is_visible()
-    assert page.get_by_text("due for review on 1 April 2028").is_visible()
+    expect(page.get_by_role("heading", name="Data protection policy")).to_be_visible()
+    expect(page.get_by_text("due for review on 1 April 2028")).to_be_visible()
     assert_accessible(page)
 
     page.set_input_files(
@@ -64,7 +65,7 @@ def test_training_register_is_accessible_on_a_phone(
     login(page, user)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(live_url("/o/vl4r4/evidence/training/?on=2026-06-30"))
-    assert page.get_by_text("50.0%").is_visible()
-    assert page.get_by_text("Below the 95% target").is_visible()
+    expect(page.get_by_text("50.0%")).to_be_visible()
+    expect(page.get_by_text("Below the 95% target")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "evidence-training-375")

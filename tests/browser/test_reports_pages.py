@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from organisations.models import Membership, Role
 from reports.models import ReportKind
@@ -41,7 +42,7 @@ def test_submission_pack_copy_buttons_and_accessibility(
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     login(page, manager)
     page.goto(live_url(reverse("reports:pack", kwargs={"org": "vn4k2"})))
-    assert page.get_by_role("heading", name="Submission pack: DSPT 2025-26").is_visible()
+    expect(page.get_by_role("heading", name="Submission pack: DSPT 2025-26")).to_be_visible()
     button = page.get_by_role("button", name="Copy type for 1.1.1")
     button.click()
     assert page.evaluate("navigator.clipboard.readText()").startswith("Held in the IG folder")

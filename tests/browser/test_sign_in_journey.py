@@ -4,6 +4,7 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import expect
 
 from organisations.models import Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -33,7 +34,7 @@ def test_member_enrols_in_two_step_sign_in_then_reaches_their_organisation(
     login(page, user)
     # Sent to enrolment before anything else.
     assert "/accounts/2fa/totp/activate" in page.url
-    assert page.get_by_text("requires two-step sign-in").is_visible()
+    expect(page.get_by_text("requires two-step sign-in")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "mfa-enrol")
 
@@ -48,12 +49,12 @@ def test_member_enrols_in_two_step_sign_in_then_reaches_their_organisation(
 
     page.goto(live_url("/"))
     assert page.url.endswith(f"/o/{org.slug}/")
-    assert page.get_by_role("heading", name="Larkspur Care Home", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Larkspur Care Home", level=1)).to_be_visible()
     assert_accessible(page)
     screenshot(page, "organisation-home")
 
     page.get_by_role("link", name="Team", exact=True).click()
-    assert page.get_by_role("heading", name="Team").is_visible()
+    expect(page.get_by_role("heading", name="Team")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Organisation details").click()
     assert_accessible(page)

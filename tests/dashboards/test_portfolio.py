@@ -266,3 +266,16 @@ def test_the_home_page_asks_whether_to_show_portfolio_once(client, consultant, c
     assert f'href="{reverse("organisations:portfolio")}"' in page.text
     asked = [q["sql"] for q in queries if "parent_id" in q["sql"] and "consultant" in q["sql"]]
     assert len(asked) == 1
+
+
+def test_exporting_with_no_home_ticked_says_tick_one_instead_of_an_empty_file(
+    client, consultant, catalogue, today
+):
+    build_homes(2, consultant, catalogue)
+    _signed_in(client, consultant)
+    back = reverse("organisations:portfolio") + "?q=home"
+
+    response = client.post(reverse("organisations:portfolio_export"), {"next": back})
+
+    assert response.status_code == 302 and response["Location"] == back
+    assert "Tick at least one home to export." in client.get(back).text

@@ -112,6 +112,8 @@ def test_seed_demo_is_repeatable_and_never_runs_in_production(capsys):
     counts = (Organisation.objects.count(), Membership.objects.count())
     call_command("seed_demo")
     assert (Organisation.objects.count(), Membership.objects.count()) == counts
-    assert "manager@demo.example" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "manager@demo.example" in out
+    assert "password: dspt-demo-2026" in out and "DEMO_PASSWORD" not in out
     with override_settings(DEMO_DATA_ALLOWED=False), pytest.raises(CommandError):
         call_command("seed_demo")

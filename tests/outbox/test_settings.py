@@ -86,3 +86,24 @@ def test_the_first_request_after_a_database_restart_is_answered():
     code = "import os\n" + textwrap.dedent(RESTART)
     result = _run(code, DATABASE_URL=url, DATABASE_CONN_MAX_AGE="60", ADMIN_DSN=url)
     assert result.stdout.strip() == "answered", result.stderr[-2000:]
+
+
+def test_links_in_emails_follow_the_port_make_run_serves_on(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+    show = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
+
+    def port_seen(*args: str) -> str:
+        make = ["make", "-s", "--eval=port-seen:; @echo $$PORT", "port-seen", *args]
+        return subprocess.run(make, cwd=ROOT, capture_output=True, text=True, timeout=30).stdout
+
+    # The Makefile hands PORT (its default too) to the web app and the worker.
+    assert port_seen().strip() == "8000"
+    assert port_seen("PORT=8123").strip() == "8123"
+    with_port = _run(show, PORT="8123")
+    assert with_port.stdout.strip() == "http://127.0.0.1:8123", with_port.stderr
+    assert _run(show, PORT="8123", SITE_URL="https://dspt.example.org/").stdout.strip() == (
+        "https://dspt.example.org"
+    )

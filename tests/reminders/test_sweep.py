@@ -215,6 +215,32 @@ def test_consultants_get_one_weekly_digest_across_their_homes_worst_first(home, 
     assert len([m for m in sweep("2026-01-12") if m.to == ["consultant@advice.example"]]) == 1
 
 
+def test_the_digest_the_day_before_the_deadline_says_1_day_and_lists_each_home_on_a_line(
+    home, assessment
+):
+    consultant = UserFactory(email="consultant@advice.example")
+    MembershipFactory(organisation=home, user=consultant, role=Role.CONSULTANT)
+    MembershipFactory(
+        organisation=OrganisationFactory(name="Zeta Lodge"), user=consultant, role=Role.CONSULTANT
+    )
+
+    (digest,) = [m for m in sweep("2026-06-29") if m.to == ["consultant@advice.example"]]
+
+    assert "Your 2 homes this week, 1 day to 30 June" in digest.subject
+    lines = [line.strip() for line in digest.body.splitlines()]
+    assert any(line.startswith("- Meadowbank House") for line in lines), digest.body
+    assert any(line.startswith("- Zeta Lodge") for line in lines), digest.body
+
+
+def test_the_countdown_lists_what_blocks_standards_met_one_item_a_line(home, assessment):
+    (message,) = [m for m in sweep("2026-05-01") if m.to == ["ig@meadow.example"]]
+
+    assert "still needs" in message.body
+    assert ":-" not in message.body and "&#x27;" not in message.body
+    blockers = [line for line in message.body.splitlines() if line.strip().startswith("- ")]
+    assert len(blockers) >= 2, message.body
+
+
 # --- Preferences and unsubscribe
 
 

@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 module.seed(demo)
         for line in demo.log:
             self.stdout.write(f"  {line}")
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password: DEMO_PASSWORD):"))
+        ready = f"Demo data ready. Logins (password: {settings.DEMO_PASSWORD}):"
+        self.stdout.write(self.style.SUCCESS(ready))
         for local, name, title in PEOPLE:
             self.stdout.write(f"  {demo_email(local):28} {name}, {title}")
         self.stdout.write(f"  {'platform@' + DEMO_DOMAIN:28} Platform staff (Django admin)")
