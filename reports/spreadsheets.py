@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import logging
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import AnswerType, Assessment, ResponseStatus
 from dspt_portal.spreadsheet_text import plain_cell
+from dspt_portal.xlsx import UnreadableSpreadsheet, refuse_zip_bomb
 
 from .content import LEVEL_SHORT
 
@@ -449,14 +449,17 @@ def _read_rows(file) -> tuple[list[str], list[tuple[int, list[Any]]]]:
 
 def _refuse_zip_bomb(file) -> None:
     """An .xlsx is a zip: refuse one that would unpack to far more than a checklist."""
-    with zipfile.ZipFile(file) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    file.seek(0)
-    if unpacked > MAX_IMPORT_UNPACKED:
-        raise RowError(
-            "This file unpacks to far more than a checklist can hold. Export the checklist "
-            "again from this page and use that file."
+    try:
+        refuse_zip_bomb(
+            file,
+            max_unpacked=MAX_IMPORT_UNPACKED,
+            message=(
+                "This file unpacks to far more than a checklist can hold. Export the checklist "
+                "again from this page and use that file."
+            ),
         )
+    except UnreadableSpreadsheet as e:
+        raise RowError(str(e)) from None
 
 
 def checklist_read(assessment: Assessment, file) -> ImportPreview:
