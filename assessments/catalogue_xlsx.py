@@ -129,7 +129,11 @@ def _columns(header: list[Any]) -> dict[str, int]:
 
 def _find_sheet(sheets: dict[str, list[list[Any]]]) -> tuple[str, int, dict[str, int]]:
     """(sheet name, header row index, columns) of the sheet holding the list."""
-    order = sorted(sheets, key=lambda name: not CATEGORY_3.search(name))
+    other = re.compile(r"\bcat(egory)?\s*[124]\b", re.IGNORECASE)
+    order = sorted(
+        (n for n in sheets if CATEGORY_3.search(n) or not other.search(n)),
+        key=lambda name: not CATEGORY_3.search(name),
+    )
     best = None
     for name in order:
         for n, row in enumerate(sheets[name][:20]):
