@@ -142,3 +142,18 @@ def test_the_assessment_pdf_says_met_instead_of_overdue(plan):
     pdf = assessment_report_pdf(data)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "To do, item now met" in text and "To do, overdue" in text
+
+
+def test_the_portfolio_pdf_counts_only_actions_not_met_yet(plan, organisation):
+    from dashboards.portfolio_report import portfolio_data
+    from organisations.models import Membership
+    from tests.factories import UserFactory
+
+    assessment, _ = plan
+    consultant = UserFactory()
+    Membership.objects.create(organisation=organisation, user=consultant, role=Role.CONSULTANT)
+    [home] = portfolio_data(consultant)["homes"]
+    assert home["overdue_actions"] == 2
+    _meet_1_1_9(assessment)
+    [home] = portfolio_data(consultant)["homes"]
+    assert home["overdue_actions"] == 1
