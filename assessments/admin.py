@@ -1,14 +1,22 @@
-"""Staff support views. The catalogue is read-only here: change it with import_dspt.
+"""Staff support views. The catalogue is read-only here: load a new version with import_dspt
+or the "Load the official list" page (NHS England's spreadsheet, previewed, logged).
 
 A home's assessment, answers, comments, approvals and plan are read-only too; the support
 changes staff may need are admin actions that write to the home's activity log.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from organisations.services import staff_action_record
+from organisations.services import activity_record, staff_action_record
 
+from .catalogue import CatalogueError, catalogue_load, catalogue_read_xlsx, content_hash
+from .catalogue_preview import catalogue_preview
+from .catalogue_xlsx import MAX_BYTES
 from .models import (
     Approval,
     Assertion,
@@ -36,11 +44,111 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class CatalogueUploadForm(forms.Form):
+    file = forms.FileField(
+        label="The DSPT spreadsheet (.xlsx)",
+        help_text="As downloaded from the toolkit's help pages, e.g. "
+        "“Version8_25-26 CAT2 Cat3 and CAT4.xlsx”.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    key = forms.SlugField(
+        required=False,
+        max_length=40,
+        help_text="Only if the file name does not say the year, e.g. 2025-26-v8-official.",
+    )
+    label = forms.CharField(required=False, max_length=100)
+    year = forms.IntegerField(
+        required=False, min_value=2018, max_value=2100, help_text="The deadline's year."
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Choose the .xlsx spreadsheet (Excel workbook).")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("This file is larger than the DSPT spreadsheet can be.")
+        return upload
+
+
+SESSION_KEY = "catalogue_import"
+
+
 @admin.register(CatalogueVersion)
 class CatalogueVersionAdmin(ReadOnlyAdmin):
     list_display = ["label", "key", "dspt_year", "released", "loaded_at"]
     list_filter = ["dspt_year"]
     search_fields = ["key", "label"]
+    change_list_template = "admin/assessments/catalogueversion/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", view, name="assessments_catalogueversion_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload NHS England's spreadsheet, see what it would load and change, confirm."""
+        context = {**self.admin_site.each_context(request), "title": "Load the official list"}
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm(request)
+        form = CatalogueUploadForm(request.POST or None, request.FILES or None)
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    data = catalogue_read_xlsx(
+                        form.cleaned_data["file"],
+                        file_name=form.cleaned_data["file"].name,
+                        version={
+                            "key": form.cleaned_data["key"],
+                            "label": form.cleaned_data["label"],
+                            "dspt_year": form.cleaned_data["year"],
+                        },
+                    )
+                except CatalogueError as e:
+                    context["errors"] = e.errors
+                else:
+                    preview = catalogue_preview(data)
+                    request.session[SESSION_KEY] = {
+                        "hash": content_hash(data),
+                        "file": form.cleaned_data["file"].name,
+                        "data": data,
+                    }
+                    context.update({"preview": preview, "hash": content_hash(data)})
+                    status = 200
+        context["form"] = form
+        return TemplateResponse(
+            request, "admin/assessments/catalogueversion/import.html", context, status=status
+        )
+
+    def _confirm(self, request):
+        pending = request.session.get(SESSION_KEY) or {}
+        if not pending or pending.get("hash") != request.POST.get("hash"):
+            messages.error(request, "That preview has expired: upload the spreadsheet again.")
+            return redirect("admin:assessments_catalogueversion_import")
+        try:
+            result = catalogue_load(pending["data"])
+        except CatalogueError as e:
+            messages.error(request, " ".join(e.errors))
+            return redirect("admin:assessments_catalogueversion_import")
+        del request.session[SESSION_KEY]
+        if result.created:
+            activity_record(
+                organisation=None,
+                actor=request.user,
+                action="catalogue.imported",
+                target=result.version,
+                changes={
+                    "key": result.version.key,
+                    "file": pending["file"],
+                    "items": result.version.items.count(),
+                },
+                request=request,
+            )
+        messages.success(request, result.message)
+        return redirect(reverse("admin:assessments_catalogueversion_changelist"))
 
 
 @admin.register(Standard)

@@ -1,9 +1,12 @@
-"""Read, validate and load a DSPT catalogue file (YAML or CSV; see catalogues/README.md).
+"""Read, validate and load a DSPT catalogue file (YAML, CSV, or NHS England's XLSX
+spreadsheet; see catalogues/README.md).
 
 `catalogue_read(path)` parses and checks everything first and raises `CatalogueError`
-listing every fault with its line and field. `catalogue_import(*, path)` then loads it in
-one transaction. A version is never changed in place: the same content again is a no-op,
-different content under an existing key is refused.
+listing every fault with its line and field. `catalogue_preview(data)` says what would be
+loaded and what changes for assessments under way. `catalogue_import(*, path)` (or
+`catalogue_load(data)`) then loads it in one transaction. A version is never changed in
+place: the same content again is a no-op, different content under an existing key is
+refused.
 """
 
 import csv
@@ -336,15 +339,32 @@ def _check(data: dict) -> dict:
     return {"version": version, "standards": standards}
 
 
-def catalogue_read(path: str | Path) -> dict:
-    """Parse and validate a catalogue file; raises CatalogueError listing every fault."""
+def catalogue_read(path: str | Path, *, version: dict | None = None) -> dict:
+    """Parse and validate a catalogue file; raises CatalogueError listing every fault.
+    `version` (key, label, dspt_year) names a spreadsheet's list when its file name does not."""
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            with path.open("rb") as f:
+                return catalogue_read_xlsx(f, file_name=path.name, version=version)
+        except OSError as e:
+            raise CatalogueError([f"cannot read {path}: {e}"]) from e
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise CatalogueError([f"cannot read {path}: {e}"]) from e
     raw = _read_csv(text) if path.suffix.lower() == ".csv" else _read_yaml(text)
     return _check(raw)
+
+
+def catalogue_read_xlsx(file, *, file_name: str, version: dict | None = None) -> dict:
+    """Parse and validate NHS England's spreadsheet (an open file or upload)."""
+    from .catalogue_xlsx import SheetError, xlsx_catalogue
+
+    try:
+        return _check(xlsx_catalogue(file, file_name=file_name, version=version))
+    except SheetError as e:
+        raise CatalogueError(e.errors) from None
 
 
 def _hashed(data: dict) -> dict:
@@ -381,10 +401,14 @@ def content_hash(data: dict) -> str:
 # ---------------------------------------------------------------- loading
 
 
-@transaction.atomic
-def catalogue_import(*, path: str | Path) -> ImportResult:
+def catalogue_import(*, path: str | Path, version: dict | None = None) -> ImportResult:
     """Load a catalogue version (all or nothing). Re-loading the same content does nothing."""
-    data = catalogue_read(path)
+    return catalogue_load(catalogue_read(path, version=version))
+
+
+@transaction.atomic
+def catalogue_load(data: dict) -> ImportResult:
+    """Load already validated catalogue data (from `catalogue_read`)."""
     digest = content_hash(data)
     meta = data["version"]
     existing = CatalogueVersion.objects.filter(key=meta["key"]).first()

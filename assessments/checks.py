@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from .models import AnswerType
+from .specifics import ASKS_FOR, missing_specifics
+from .verdict import long_date
 
 # Threshold for "far longer than needed": good evidence is specific and concise.
 LONG_ANSWER_WORDS = 300
@@ -73,12 +75,13 @@ def _text(response) -> str:
     return f"{response.answer_text}\n{response.narrative}".strip()
 
 
-def training_summary_for(organisation, on: dt.date):
-    """The evidence app's training register summary, or None when there is no register yet."""
+def training_summary_for(organisation, on: dt.date, deadline: dt.date | None = None):
+    """The evidence app's training register summary on `on` (the publication date the
+    outcome is projected for: today), or None when there is no register yet."""
     try:
         from evidence.services import training_summary
 
-        return training_summary(organisation=organisation, on=on)
+        return training_summary(organisation=organisation, on=on, deadline=deadline)
     except (ImportError, AttributeError):
         return None
 
@@ -92,9 +95,11 @@ def context_for(assessment, responses, *, today: dt.date | None = None) -> Check
     today = today or timezone.localdate()
     training = None
     if any(r.item.ref == "3.2.1" for r in responses):
-        # Counted at the deadline; once that has passed, at today (a late publication
-        # still needs 95% trained in the 12 months before it).
-        training = training_summary_for(assessment.organisation, max(assessment.deadline, today))
+        # Counted on the same day as the outcome (`outcome.facts_for`): publishing today.
+        # Training that lapses before the deadline is reported separately ("expiring").
+        training = training_summary_for(
+            assessment.organisation, today, deadline=assessment.deadline
+        )
     return CheckContext(
         deadline=assessment.deadline,
         today=today,
@@ -106,7 +111,36 @@ def context_for(assessment, responses, *, today: dt.date | None = None) -> Check
 # ---------------------------------------------------------------- the checks
 
 
+def _specifics_apply(r) -> bool:
+    """The item is answered in words and `specifics.ASKS_FOR` says what the words need:
+    a text item, or a document item with a written location and no linked document."""
+    if r.not_applicable or r.item.ref not in ASKS_FOR:
+        return False
+    if r.item.answer_type == AnswerType.TEXT:
+        return True
+    return r.item.answer_type == AnswerType.DOCUMENT and not r.document_links.all()
+
+
+def _and_joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def _missing_specifics(r, ctx):
+    if not _specifics_apply(r):
+        return
+    missing = missing_specifics(r.item.ref, _text(r), r.answer_date)
+    if missing:
+        yield AnswerWarning(
+            "missing_specifics",
+            f"The answer does not say {_and_joined(missing)}",
+            (r.item.guidance or "Add the specific details this item asks for.")
+            + " An assessor reading only your answer should be able to check it.",
+        )
+
+
 def _vague_reference(r, ctx):
+    if _specifics_apply(r):
+        return  # `_missing_specifics` says exactly what is missing
     text = _text(r)
     if text and VAGUE.search(text) and not (SPECIFIC.search(text) or DATED.search(text)):
         yield AnswerWarning(
@@ -190,6 +224,8 @@ def _carried_unchanged(r, ctx):
 def _undated(r, ctx):
     if not DONE_WORDS.search(r.item.summary) or r.not_applicable:
         return
+    if _specifics_apply(r) and any(kind == "date" for kind, _ in ASKS_FOR[r.item.ref]):
+        return  # `_missing_specifics` names the missing date
     text = _text(r)
     if not (text or r.is_answered):
         return
@@ -241,7 +277,8 @@ def _training(r, ctx):
         missing = _names(getattr(summary, "missing", []))
         yield AnswerWarning(
             "training_below_target",
-            f"Training register: {percent:.0f}% trained by the deadline (at least 95% needed)",
+            f"Training register: {percent:.1f}% trained in the 12 months before "
+            f"{long_date(ctx.today)} (at least 95% needed)",
             (f"Not trained yet: {_joined(missing)}. " if missing else "")
             + "Book their data security training and record it in the training register.",
         )
@@ -270,6 +307,7 @@ def _training(r, ctx):
 
 
 CHECKS = [
+    _missing_specifics,
     _vague_reference,
     _document_review,
     _copied_narrative,

@@ -179,6 +179,9 @@ class Outcome:
     # Standards Exceeded today, but the certificate lapses before the deadline.
     exceeded_lapses_on: dt.date | None = None
     coverage: Coverage | None = None
+    # Response pks that count toward the outcome (answered and passing the verdict's
+    # checks): an improvement action whose items are all here is met (plans.action_met).
+    counted: frozenset = frozenset()
 
     @property
     def checks(self) -> dict:
@@ -299,6 +302,7 @@ def outcome_from(
         on=facts.on,
         deadline=facts.deadline,
         exceeded_lapses_on=lapses_on,
+        counted=frozenset(pk for pk, counts in answered.items() if counts),
     )
     for r in responses:
         check = checked.get(r.pk)

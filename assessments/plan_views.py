@@ -49,12 +49,15 @@ def plan(request: HttpRequest, org: str) -> HttpResponse:
         key=ImprovementAction.plan_order,
     )
     today = timezone.localdate()
+    outcome = assessment_outcome(assessment)
+    met_ids = {a.pk for a in actions if plans.action_met(a, outcome.counted)}
     context = {
         "assessment": assessment,
-        "outcome": assessment_outcome(assessment),
+        "outcome": outcome,
         "actions": actions,
+        "met_ids": met_ids,
         "open_count": sum(a.status != "done" for a in actions),
-        "overdue_count": sum(a.is_overdue(today) for a in actions),
+        "overdue_count": sum(a.is_overdue(today) and a.pk not in met_ids for a in actions),
         "today": today,
         "form": form,
     }
@@ -87,6 +90,28 @@ def action_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         {"form": form, "action": action},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@require_role(Role.EDITOR)
+def action_close(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Close, in one click, an action whose items are now met."""
+    assessment = _assessment(request)
+    action = get_object_or_404(
+        assessment.improvement_actions.prefetch_related("items__response__item"), pk=pk
+    )
+    try:
+        plans.action_close_met(
+            action=action,
+            counted=assessment_outcome(assessment).counted,
+            by=request.user,
+            request=request,
+        )
+    except ValidationError as e:
+        messages.error(request, e.messages[0])
+    else:
+        messages.success(request, f"“{action.title}” closed: its items are met.")
+    return redirect("assessments:plan", org=org)
 
 
 @require_role(Role.EDITOR)

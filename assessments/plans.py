@@ -96,6 +96,46 @@ def action_delete(*, action: ImprovementAction, by, request=None) -> None:
     action.delete()
 
 
+def action_met(action: ImprovementAction, counted) -> bool:
+    """The action's items all count now (`Outcome.counted`): the work it planned is done.
+
+    Reads `action.items` (prefetch it); an action with no items is never met this way.
+    Only an open action is "met": a finished one is simply done.
+    """
+    if action.status == ActionStatus.DONE:
+        return False
+    ids = [link.response_id for link in action.items.all()]
+    return bool(ids) and all(pk in counted for pk in ids)
+
+
+def open_actions_not_met(actions, counted) -> list:
+    """`actions` less those whose items now count (they are no longer overdue)."""
+    return [a for a in actions if not action_met(a, counted)]
+
+
+@transaction.atomic
+def action_close_met(*, action: ImprovementAction, counted, by, request=None):
+    """Mark an action done because its items now count; refused when they do not."""
+    if not action_met(action, counted):
+        raise ValidationError("Its items are not all met yet, so the action stays open.")
+    before = action_snapshot(action)
+    refs = sorted(link.response.item.ref for link in action.items.all())
+    action.status = ActionStatus.DONE
+    action.completed_on = timezone.localdate()
+    if not action.completion_note.strip():
+        action.completion_note = f"Closed because {', '.join(refs)} now met."
+    action.save(update_fields=["status", "completed_on", "completion_note", "updated_at"])
+    activity_record(
+        organisation=action.organisation,
+        actor=by,
+        action="improvement_action.closed_met",
+        target=action,
+        changes={**changes_between(before, action, TRACKED), "items": refs},
+        request=request,
+    )
+    return action
+
+
 def items_without_action(assessment: Assessment, responses) -> list:
     """Unanswered mandatory items (from `responses`) that no open action covers."""
     covered = set(

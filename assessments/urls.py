@@ -17,6 +17,7 @@ urlpatterns = [
     path("plan/suggest/", plan_views.plan_suggest, name="plan_suggest"),
     path("plan/<int:pk>/", plan_views.action_edit, name="action_edit"),
     path("plan/<int:pk>/delete/", plan_views.action_delete, name="action_delete"),
+    path("plan/<int:pk>/close/", plan_views.action_close, name="action_close"),
     path("approval/", views.approval, name="approval"),
     path("approval/review/", views.review, name="review"),
     path("approval/submit/", views.submit, name="submit"),

@@ -338,8 +338,12 @@ def _training_for(response):
         return None
     from .checks import training_summary_for
 
-    on = max(response.assessment.deadline, timezone.localdate())
-    return training_summary_for(response.assessment.organisation, on)
+    # The same day the outcome counts it on: publishing today (docs/dspt-rules.md).
+    return training_summary_for(
+        response.assessment.organisation,
+        timezone.localdate(),
+        deadline=response.assessment.deadline,
+    )
 
 
 @require_POST

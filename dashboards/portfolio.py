@@ -209,7 +209,11 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
         )
         outcomes = outcomes_for(homes, today=today)
         documents = read_models.documents_overdue_counts(ids, today)
-        actions = read_models.overdue_action_counts(ids, today)
+        actions = read_models.overdue_action_counts(
+            ids,
+            today,
+            {org_id: outcome.counted for org_id, (_, outcome) in outcomes.items() if outcome},
+        )
         activity = read_models.last_activity(ids)
         reminded = reminded_today(ids)
         publications = read_models.latest_publications(ids, today)

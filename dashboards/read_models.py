@@ -7,7 +7,9 @@ Reads only. Two ways to the projected outcome, and they must agree:
 
 "Current assessment" is the organisation's latest DSPT year, as on the assessment pages.
 
-Overdue improvement actions come from `ImprovementAction.objects.overdue()`.
+Overdue improvement actions come from `ImprovementAction.objects.overdue()`, less those
+whose items now count in the outcome (`assessments.plans.action_met`): they can be closed,
+and are no longer overdue.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.utils.formats import date_format
 from assessments.checks import assessment_warnings
 from assessments.models import Approval, ImprovementAction, Level, PublishedOutcome
 from assessments.outcome import OutcomeLevel, assessment_outcome
+from assessments.plans import action_met
 from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
@@ -54,11 +57,12 @@ def expected_percent(today: dt.date, deadline: dt.date) -> int:
 
 
 def overdue_actions(organisation_ids: list[int], today: dt.date) -> QuerySet:
-    """Open improvement actions past their target date."""
+    """Open improvement actions past their target date (met or not: see `still_overdue`)."""
     return (
         ImprovementAction.objects.overdue(on=today)
         .filter(organisation_id__in=organisation_ids)
         .order_by("target_date")
+        .prefetch_related("items")
     )
 
 
@@ -110,6 +114,13 @@ def latest_publications(organisation_ids, today: dt.date) -> dict[int, Publicati
     for org_id, published_on, outcome in rows:
         found[org_id] = Publication(published_on, labels.get(outcome, outcome or "recorded"), today)
     return found
+
+
+def still_overdue(actions, counted_by_org: dict[int, frozenset]) -> list:
+    """`actions` less those whose items now count in their organisation's outcome."""
+    return [
+        a for a in actions if not action_met(a, counted_by_org.get(a.organisation_id, frozenset()))
+    ]
 
 
 # ---------------------------------------------------------------- outcomes in bulk
@@ -173,11 +184,15 @@ def last_activity(organisation_ids) -> dict[int, dt.datetime]:
     )
 
 
-def overdue_action_counts(organisation_ids, today: dt.date) -> dict[int, int]:
-    actions = overdue_actions(list(organisation_ids), today)
-    return dict(
-        actions.values_list("organisation_id").annotate(n=Count("id")).order_by("organisation_id")
-    )
+def overdue_action_counts(
+    organisation_ids, today: dt.date, counted_by_org: dict[int, frozenset] | None = None
+) -> dict[int, int]:
+    """{organisation id: overdue actions whose items are not met yet} (two queries)."""
+    actions = overdue_actions(list(organisation_ids), today).only("id", "organisation_id", "status")
+    counts: dict[int, int] = {}
+    for a in still_overdue(actions, counted_by_org or {}):
+        counts[a.organisation_id] = counts.get(a.organisation_id, 0) + 1
+    return counts
 
 
 # ---------------------------------------------------------------- getting started
@@ -336,6 +351,8 @@ class HomeDashboard:
     next_items: list = field(default_factory=list)
     documents_due: list = field(default_factory=list)
     actions_overdue: list | None = None
+    # Open actions of this year's plan whose items now count: close them on the plan page.
+    actions_met: int = 0
     warnings: list | None = None
     warnings_total: int = 0
     activity: list = field(default_factory=list)
@@ -420,8 +437,12 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
     board.documents_due = list(
         Document.objects.filter(organisation=organisation).due_for_review(today)[:NEXT_ITEMS_SHOWN]
     )
-    board.actions_overdue = list(
-        overdue_actions([organisation.pk], today).select_related("owner")[:NEXT_ITEMS_SHOWN]
-    )
+    counted = {organisation.pk: board.outcome.counted} if board.outcome else {}
+    board.actions_overdue = still_overdue(
+        overdue_actions([organisation.pk], today).select_related("owner"), counted
+    )[:NEXT_ITEMS_SHOWN]
+    if assessment is not None:
+        open_actions = assessment.improvement_actions.open().prefetch_related("items")
+        board.actions_met = sum(action_met(a, board.outcome.counted) for a in open_actions)
     board.activity = recent_activity(organisation)
     return board

@@ -36,6 +36,7 @@ from assessments.outcome import (
     coverage_of,
     responses_for_outcome,
 )
+from assessments.plans import action_met
 from evidence.models import Document, ReviewStatus
 from evidence.uploads import download_name
 
@@ -260,26 +261,41 @@ def _approval_facts(approval: Approval | None) -> dict | None:
     }
 
 
-def _plan_row(action) -> dict:
+def _plan_status(action, met: bool, today: dt.date) -> str:
+    if met:
+        items = "items" if len(action.items.all()) > 1 else "item"
+        return f"{action.get_status_display()}, {items} now met"
+    return action.get_status_display() + (", overdue" if action.is_overdue(today) else "")
+
+
+def _plan_row(action, counted, today: dt.date) -> dict:
     refs = [link.response.item.ref for link in action.items.all()]
     return {
         "ref": ", ".join(refs),
         "action": action.title,
         "owner": _name(action.owner) if action.owner else "",
         "due": fmt_date(action.target_date) if action.target_date else "",
-        "status": action.get_status_display() + (", overdue" if action.is_overdue() else ""),
+        "status": _plan_status(action, action_met(action, counted), today),
         "completed": fmt_date(action.completed_on) if action.completed_on else "",
         "note": action.completion_note,
     }
 
 
-def _plan(assessment: Assessment) -> list[dict] | None:
+def _plan(assessment: Assessment, counted_refs: set[str], today: dt.date) -> list[dict] | None:
     """The improvement plan: every action, open ones first, with the items each covers;
+    an open action whose items all count (`counted_refs`) says so instead of "overdue".
     None when there are no actions (no empty section in the report)."""
     actions = assessment.improvement_actions.select_related("owner").prefetch_related(
         "items__response__item"
     )
-    return [_plan_row(a) for a in sorted(actions, key=ImprovementAction.plan_order)] or None
+    actions = sorted(actions, key=ImprovementAction.plan_order)
+    counted = {
+        link.response_id
+        for a in actions
+        for link in a.items.all()
+        if link.response.item.ref in counted_refs
+    }
+    return [_plan_row(a, counted, today) for a in actions] or None
 
 
 def _items_by_ref(assessment: Assessment) -> dict[str, Any]:
@@ -309,7 +325,9 @@ def _report_data(
     approval: Approval | None,
     today: dt.date,
     comments: dict[str, list[dict]] | None = None,
+    counted_refs: set[str] | None = None,
 ) -> dict:
+    """`counted_refs`: the items that count toward the outcome (for the plan's status)."""
     organisation = assessment.organisation
     items = _items_by_ref(assessment)
     standards: dict[int, dict] = {}
@@ -394,7 +412,7 @@ def _report_data(
         "standards": sorted(standards.values(), key=lambda s: s["number"]),
         "item_count": len(flat),
         "warning_count": sum(len(r["warnings"]) for r in flat),
-        "plan": _plan(assessment),
+        "plan": _plan(assessment, counted_refs or set(), today),
         "pack": pack,
         "include_comments": comments is not None,
     }
@@ -482,6 +500,7 @@ def assessment_report_data(
         approval=_current_approval(assessment),
         today=today,
         comments=_comments(assessment) if include_comments else None,
+        counted_refs={r.item.ref for r in responses if r.pk in outcome.counted},
     )
 
 
@@ -532,4 +551,6 @@ def approval_report_data(
         approval=approval,
         today=today,
         comments=_comments(assessment, until=approval.approved_at) if include_comments else None,
+        # As frozen at approval: the items answered then.
+        counted_refs={a["ref"] for a in answers if a.get("answered")},
     )

@@ -60,6 +60,7 @@ CASES = [
         data={"title": "Sign the IT agreement", "status": "in_progress"},
     ),
     Case("assessments:action_delete", EDIT, kwargs=lambda c: {"pk": c["action"].pk}),
+    Case("assessments:action_close", EDIT, method="post", kwargs=lambda c: {"pk": c["action"].pk}),
     Case("assessments:approval", READ),
     Case("assessments:review", READ),
     Case("assessments:submit", EDIT, method="post"),

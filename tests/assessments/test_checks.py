@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 1)
 
 ITEMS = [
-    {"ref": "1.1.1", "summary": "ICO registration number"},
+    {"ref": "1.1.9", "summary": "ICO registration number"},
     {"ref": "1.1.2", "summary": "Privacy notice", "answer_type": AnswerType.DOCUMENT},
     {"ref": "1.3.2", "summary": "Yearly spot checks that staff follow policies"},
     {
@@ -50,8 +50,8 @@ def r_(assessment, ref):
 
 @pytest.mark.parametrize("text", ["Policy attached", "see policy", "As per the policy.", "on file"])
 def test_vague_reference_fires_without_section_date_or_location(assessment, text):
-    answer(r_(assessment, "1.1.1"), answer_text=text)
-    assert "vague_reference" in codes_for(assessment, "1.1.1")
+    answer(r_(assessment, "1.1.9"), answer_text=text)
+    assert "vague_reference" in codes_for(assessment, "1.1.9")
 
 
 @pytest.mark.parametrize(
@@ -64,8 +64,8 @@ def test_vague_reference_fires_without_section_date_or_location(assessment, text
     ],
 )
 def test_vague_reference_is_quiet_when_the_answer_is_specific(assessment, text):
-    answer(r_(assessment, "1.1.1"), answer_text=text)
-    assert "vague_reference" not in codes_for(assessment, "1.1.1")
+    answer(r_(assessment, "1.1.9"), answer_text=text)
+    assert "vague_reference" not in codes_for(assessment, "1.1.9")
 
 
 def _link(assessment, ref, **doc):
@@ -94,14 +94,14 @@ def test_linked_document_due_after_the_deadline_is_fine(assessment):
 
 def test_the_same_narrative_copied_across_items_is_flagged(assessment):
     text = "We follow our data protection policy and train all staff every year carefully."
-    answer(r_(assessment, "1.1.1"), narrative=text)
+    answer(r_(assessment, "1.1.9"), narrative=text)
     answer(r_(assessment, "5.1.1"), narrative=text.upper())
-    assert "copied_narrative" in codes_for(assessment, "1.1.1")
+    assert "copied_narrative" in codes_for(assessment, "1.1.9")
     answer(
         r_(assessment, "5.1.1"),
         narrative="Incident log checked on 2 June 2026: no breaches this year.",
     )
-    assert "copied_narrative" not in codes_for(assessment, "1.1.1")
+    assert "copied_narrative" not in codes_for(assessment, "1.1.9")
 
 
 def test_document_item_with_no_document_and_no_location_is_flagged(assessment):
@@ -128,13 +128,13 @@ def test_not_applicable_without_a_reason_is_flagged(assessment):
 
 def test_carried_forward_answer_not_checked_is_flagged(assessment, organisation):
     last_year = assessment_for(organisation, catalogue_with(ITEMS, dspt_year=2025), dspt_year=2025)
-    r = answer(r_(assessment, "1.1.1"), answer_text="ZA123456", review_needed=True)
+    r = answer(r_(assessment, "1.1.9"), answer_text="ZA123456", review_needed=True)
     r.carried_from = last_year.responses.first()
     r.save()
-    assert "carried_unchanged" in codes_for(assessment, "1.1.1")
+    assert "carried_unchanged" in codes_for(assessment, "1.1.9")
     r.review_needed = False
     r.save()
-    assert "carried_unchanged" not in codes_for(assessment, "1.1.1")
+    assert "carried_unchanged" not in codes_for(assessment, "1.1.9")
 
 
 def test_an_item_about_something_done_needs_a_date(assessment):
@@ -148,15 +148,15 @@ def test_an_item_about_something_done_needs_a_date(assessment):
 
 
 def test_an_item_not_about_something_done_needs_no_date(assessment):
-    answer(r_(assessment, "1.1.1"), answer_text="ZA123456")
-    assert "undated" not in codes_for(assessment, "1.1.1")
+    answer(r_(assessment, "1.1.9"), answer_text="ZA123456")
+    assert "undated" not in codes_for(assessment, "1.1.9")
 
 
 def test_a_narrative_far_longer_than_needed_is_flagged(assessment):
-    answer(r_(assessment, "1.1.1"), answer_text="ZA123456", narrative="word " * 400)
-    assert "too_long" in codes_for(assessment, "1.1.1")
-    answer(r_(assessment, "1.1.1"), narrative="word " * 120)
-    assert "too_long" not in codes_for(assessment, "1.1.1")
+    answer(r_(assessment, "1.1.9"), answer_text="ZA123456", narrative="word " * 400)
+    assert "too_long" in codes_for(assessment, "1.1.9")
+    answer(r_(assessment, "1.1.9"), narrative="word " * 120)
+    assert "too_long" not in codes_for(assessment, "1.1.9")
 
 
 def test_training_below_95_percent_names_the_people(assessment, monkeypatch):
@@ -167,13 +167,15 @@ def test_training_below_95_percent_names_the_people(assessment, monkeypatch):
         missing=["Ann Lee", "Bob Roy", "Cat Day"],
         expiring=["Dan Fox"],
     )
-    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: summary)
+    monkeypatch.setattr(
+        checks, "training_summary_for", lambda organisation, on, deadline=None: summary
+    )
     answer(r_(assessment, "3.2.1"), answer_confirmed=True)
     responses = list(assessment.responses.select_related("item").prefetch_related("document_links"))
     found = assessment_warnings(assessment, responses, today=TODAY)
     warnings = found[r_(assessment, "3.2.1").pk]
     below = next(w for w in warnings if w.code == "training_below_target")
-    assert "88%" in below.title and "Ann Lee, Bob Roy, Cat Day" in below.fix
+    assert "88.0%" in below.title and "Ann Lee, Bob Roy, Cat Day" in below.fix
     assert any(w.code == "training_expiring" and "Dan Fox" in w.fix for w in warnings)
 
 
@@ -181,13 +183,17 @@ def test_training_at_95_percent_is_fine(assessment, monkeypatch):
     summary = SimpleNamespace(
         percent=Decimal("96"), in_scope=25, trained=24, missing=["Ann Lee"], expiring=[]
     )
-    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: summary)
+    monkeypatch.setattr(
+        checks, "training_summary_for", lambda organisation, on, deadline=None: summary
+    )
     answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("96"))
     assert "training_below_target" not in codes_for(assessment, "3.2.1")
 
 
 def test_without_a_register_the_typed_percentage_is_checked(assessment, monkeypatch):
-    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: None)
+    monkeypatch.setattr(
+        checks, "training_summary_for", lambda organisation, on, deadline=None: None
+    )
     answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("80"))
     assert "training_below_target" in codes_for(assessment, "3.2.1")
 
@@ -202,7 +208,7 @@ def test_training_summary_for_treats_a_missing_register_as_none(monkeypatch, org
 def test_warnings_never_block_saving(client_as, assessment):
     from django.urls import reverse
 
-    r = r_(assessment, "1.1.1")
+    r = r_(assessment, "1.1.9")
     client_as("editor").post(
         reverse("assessments:item", kwargs={"org": assessment.organisation.slug, "pk": r.pk}),
         {f"r{r.pk}-answer_text": "Policy attached", f"r{r.pk}-status": "in_progress"},
@@ -216,7 +222,9 @@ def test_training_check_reads_the_registers_own_shape(assessment, monkeypatch):
     summary = SimpleNamespace(
         percentage=90.0, missing=[person(name="Eve Moss")], expiring=[person(name="Fay Hill")]
     )
-    monkeypatch.setattr(checks, "training_summary_for", lambda organisation, on: summary)
+    monkeypatch.setattr(
+        checks, "training_summary_for", lambda organisation, on, deadline=None: summary
+    )
     answer(r_(assessment, "3.2.1"), answer_confirmed=True)
     responses = list(assessment.responses.select_related("item").prefetch_related("document_links"))
     warnings = assessment_warnings(assessment, responses, today=TODAY)[r_(assessment, "3.2.1").pk]

@@ -272,3 +272,39 @@ def test_dates_are_read_from_plain_english():
     ]
     assert dates_in("Sept 2025, then 2026-01-05") == [dt.date(2026, 1, 5), dt.date(2025, 9, 30)]
     assert dates_in("version 3, 40 of 42 people") == []
+
+
+# ---------------------------------------------------------------- the warning and the outcome agree
+
+
+def _warning_codes(assessment, ref, on=ON):
+    from assessments.checks import assessment_warnings
+
+    with scopes_disabled():
+        responses = list(
+            assessment.responses.select_related("item").prefetch_related("document_links__document")
+        )
+        found = assessment_warnings(assessment, responses, today=on)
+    r = next(r for r in responses if r.item.ref == ref)
+    return {w.code: w for w in found.get(r.pk, [])}
+
+
+def test_3_2_1_warning_counts_training_on_the_same_day_as_the_outcome(assessment):
+    # Trained 1 May 2025: inside the 12 months before today (10 March 2026), outside the
+    # 12 months before the deadline. Both count it on the publication date: today.
+    _register(assessment.organisation, trained=20, untrained=0, on=dt.date(2025, 5, 11))
+    outcome = _outcome(assessment)
+    warnings = _warning_codes(assessment, "3.2.1")
+    assert outcome.level == OutcomeLevel.MET
+    assert "training_below_target" not in warnings
+    assert "training_expiring" in warnings  # lapses before the deadline, as the outcome says
+    assert [lapse.response.item.ref for lapse in outcome.lapsing] == ["3.2.1"]
+
+
+def test_3_2_1_warning_and_outcome_both_hold_back_a_register_below_95(assessment):
+    _register(assessment.organisation, trained=56, untrained=3)
+    warnings = _warning_codes(assessment, "3.2.1")
+    assert "94.9% trained in the 12 months before 10 March 2026" in (
+        warnings["training_below_target"].title
+    )
+    assert "3.2.1" in _held(_outcome(assessment))

@@ -176,7 +176,9 @@ def test_item_page_shows_guidance_warnings_and_the_documents_fragment(client_as,
         client_as(Role.VIEWER).get(url("item", assessment.organisation, pk=r.pk)).content.decode()
     )
     assert "What good evidence looks like" in page
-    assert "points to a document without saying which part" in page
+    # 1.1.1 is answered in words: the warning names what its guidance asks for.
+    assert r.item.ref == "1.1.1"
+    assert "The answer does not say the registration number" in page
     assert "Documents behind this answer" in page
 
 

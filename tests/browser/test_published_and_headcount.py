@@ -12,8 +12,8 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from assessments.models import Approval, AssessmentStatus
-from dspt_portal.deadlines import dspt_deadline
 from dspt_portal.dates import add_years
+from dspt_portal.deadlines import dspt_deadline
 from organisations.models import Role
 from tests.assessments.factories import assessment_for, catalogue_with, simple_items
 from tests.browser.test_dashboards_portfolio import SECRET, _sign_in_with_totp
