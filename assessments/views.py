@@ -17,7 +17,7 @@ from dspt_portal.deadlines import dspt_year_label
 from organisations.access import require_role
 from organisations.models import Role
 
-from . import services
+from . import services, states
 from .checks import assessment_warnings
 from .forms import (
     ApproveForm,
@@ -480,7 +480,7 @@ def approval(request: HttpRequest, org: str) -> HttpResponse:
     context.update(
         {
             "sap": sap,
-            "is_sap": sap is not None and sap.pk == request.user.pk,
+            "is_sap": states.is_senior_accountable_person(request.organisation, request.user),
             "approvals": assessment.approvals.select_related(
                 "approved_by", "published_recorded_by"
             ),
@@ -504,7 +504,7 @@ def _review_context(request: HttpRequest, assessment, form=None) -> dict:
     context = _checklist(request, assessment, with_forms=False)
     outcome = context["outcome"]
     sap = request.organisation.senior_accountable_person
-    is_sap = sap is not None and sap.pk == request.user.pk
+    is_sap = states.is_senior_accountable_person(request.organisation, request.user)
     plan = None
     if outcome.improvement_plan_needed:
         plan = sorted(
@@ -528,7 +528,7 @@ def _review_context(request: HttpRequest, assessment, form=None) -> dict:
         {
             "sap": sap,
             "is_sap": is_sap,
-            "can_approve": is_sap and assessment.status == AssessmentStatus.AWAITING_APPROVAL,
+            "can_approve": states.allowed(assessment, states.Move.APPROVE, request.user),
             "approve_form": form,
             "return_form": ReturnForm(),
             "declaration": declaration,
@@ -553,6 +553,19 @@ def review(request: HttpRequest, org: str) -> HttpResponse:
     every answer with its documents, and the declaration to tick before approving."""
     assessment = _current_or_404(request.organisation)
     return render(request, "assessments/review.html", _review_context(request, assessment))
+
+
+def _refused(request: HttpRequest, assessment, move: str) -> HttpResponse | None:
+    """Before reading a form: 403 for someone the move is not for; for a move the
+    assessment's state does not allow (approved a moment ago in another tab, a double tap),
+    the reason, and back to the approval page with nothing changed. The service checks
+    again under the row lock."""
+    try:
+        states.transition_check(assessment, move, request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("assessments:approval", org=request.organisation.slug)
+    return None
 
 
 def _approval_action(request, org, action, success: str, **kwargs) -> HttpResponse:
@@ -581,11 +594,9 @@ def submit(request: HttpRequest, org: str) -> HttpResponse:
 def approve(request: HttpRequest, org: str) -> HttpResponse:
     """Approve with the declaration ticked; a missing tick shows the review page again."""
     assessment = _current_or_404(request.organisation)
-    if request.organisation.senior_accountable_person_id != request.user.pk:
-        raise PermissionDenied("Only the senior accountable person can approve it.")
-    if assessment.status != AssessmentStatus.AWAITING_APPROVAL:
-        # Approved a moment ago (a second tab or a double tap): say so, change nothing.
-        return _approval_action(request, org, services.assessment_approve, "", **_UNSIGNED)
+    refused = _refused(request, assessment, states.Move.APPROVE)
+    if refused:
+        return refused
     context = _review_context(request, assessment)
     form = ApproveForm(request.POST, declaration=context["declaration"])
     if not form.is_valid():
@@ -602,15 +613,13 @@ def approve(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-_UNSIGNED = {"declared": False, "name": "", "role": ""}
-
-
 @require_POST
 def return_(request: HttpRequest, org: str) -> HttpResponse:
+    refused = _refused(request, _current_or_404(request.organisation), states.Move.RETURN)
+    if refused:
+        return refused
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        if request.organisation.senior_accountable_person_id != request.user.pk:
-            raise PermissionDenied("Only the senior accountable person can return it.")
         messages.error(request, "Say what needs changing before returning it.")
         return redirect("assessments:approval", org=org)
     return _approval_action(
