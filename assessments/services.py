@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dspt_portal.deadlines import dspt_deadline
+from evidence import services as evidence_services
 from evidence.models import Document
 from organisations.services import activity_record, changes_between, snapshot
 from outbox.services import email_queue
@@ -732,6 +733,25 @@ def document_link(*, document: Document, response: Response, by, request=None) -
             request=request,
         )
     return link
+
+
+@transaction.atomic
+def document_upload_and_link(
+    *, response: Response, data: dict[str, Any], file, checked, by, request=None
+) -> Document:
+    """Add a new document to the library and make it back `response`, or do neither: a
+    locked assessment refuses before anything is stored."""
+    lock_for_editing(response.assessment)
+    document = evidence_services.document_create(
+        organisation=response.organisation,
+        by=by,
+        request=request,
+        data=data,
+        file=file,
+        checked=checked,
+    )
+    document_link(document=document, response=response, by=by, request=request)
+    return document
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from .forms import (
     StartForm,
 )
 from .history import answer_history
+from .link_views import locked_page
 from .models import (
     AssessmentStatus,
     CatalogueVersion,
@@ -38,6 +39,7 @@ from .models import (
     ResponseStatus,
 )
 from .outcome import assessment_outcome, coverage_of, has_published_before
+from .states import AssessmentLocked
 
 # ---------------------------------------------------------------- helpers
 
@@ -235,6 +237,8 @@ def change_catalogue(request: HttpRequest, org: str) -> HttpResponse:
         services.assessment_change_catalogue(
             assessment=assessment, catalogue=catalogue, by=request.user, request=request
         )
+    except AssessmentLocked as locked:
+        return locked_page(request, locked, back=reverse("assessments:index", args=[org]))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -320,12 +324,18 @@ def restore(request: HttpRequest, org: str, pk: int, record: int) -> HttpRespons
             "Not restored: someone changed this answer after you opened the page. "
             "Check the latest answer and its history below, then try again.",
         )
+    except AssessmentLocked as locked:
+        return locked_page(request, locked, back=_item_url(org, response.pk))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, "The earlier answer is back. The change is in the history.")
     url = reverse("assessments:item", kwargs={"org": org, "pk": response.pk})
     return redirect(url + "#history")
+
+
+def _item_url(org: str, pk: int) -> str:
+    return reverse("assessments:item", kwargs={"org": org, "pk": pk})
 
 
 def _as_decimal(value) -> Decimal:
@@ -360,6 +370,8 @@ def use_training(request: HttpRequest, org: str, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
+        except AssessmentLocked as locked:
+            return locked_page(request, locked, back=_item_url(org, pk))
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
@@ -374,7 +386,9 @@ def _save(request: HttpRequest, response) -> HttpResponse:
     from_checklist = request.POST.get("source") == "checklist"
     form = ResponseForm(request.POST, response=response, members=_members(request.organisation))
     saved = False
-    if assessment.is_locked:
+    # A locked assessment answers 409 with the reason beside the answer as typed.
+    locked = assessment.is_locked
+    if locked:
         form.add_error(None, assessment.locked_message())
     elif form.is_valid():
         try:
@@ -386,6 +400,9 @@ def _save(request: HttpRequest, response) -> HttpResponse:
                 request=request,
             )
             saved = True
+        except AssessmentLocked as refused:  # sent or approved since the page was opened
+            form.add_error(None, refused)
+            locked = True
         except services.AnswerChanged as stale:
             who = stale.current.updated_by
             name = (who.full_name or who.email) if who else "Someone else"
@@ -406,7 +423,7 @@ def _save(request: HttpRequest, response) -> HttpResponse:
                 "assessments:item", kwargs={"org": request.organisation.slug, "pk": response.pk}
             )
             return redirect(_safe_next(request, fallback))
-        status = 409 if getattr(form, "conflict", None) else 400
+        status = 409 if locked or getattr(form, "conflict", None) else 400
         return _render_item(request, response, form=form, status=status)
     if from_checklist:
         context = _checklist(request, assessment)
@@ -432,7 +449,8 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         elif row["form"] is not None:
             row["form"] = ResponseForm(response=row["response"], members=context["members"])
         context.update({"row": row, "saved": saved, "open": True})
-        return render(request, "assessments/_row_saved.html", context)
+        status = 409 if locked else 200
+        return render(request, "assessments/_row_saved.html", context, status=status)
     context_form = None if saved else form  # after saving, a fresh form shows what was stored
     return _render_item(
         request,
@@ -440,6 +458,7 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         form=context_form,
         template="assessments/_item_saved.html",
         extra={"saved": saved},
+        status=409 if locked else 200,
     )
 
 
