@@ -4,6 +4,7 @@ answers, document links, uploads from an item, the checklist in use. Comments an
 improvement plan stay open: the plan is worked through after publishing."""
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -20,7 +21,13 @@ from assessments.models import (
 from evidence.models import Document, DocumentVersion
 from organisations.models import ActivityLog, Role
 from tests.assessments.factories import answer, assessment_for, catalogue_with
-from tests.evidence.factories import PDF_BYTES, DocumentFactory, upload
+from tests.evidence.factories import (
+    PDF_BYTES,
+    DocumentFactory,
+    StaffMemberFactory,
+    TrainingRecordFactory,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +282,18 @@ def test_the_improvement_plan_is_still_worked_through_after_approval(editor, org
     assert editor.post(delete).status_code == 302
     with scopes_disabled():
         assert not ImprovementAction.objects.filter(pk=action.pk).exists()
+
+
+@time_machine.travel("2026-11-27 09:00 +0000", tick=False)
+def test_using_the_training_figure_is_refused_with_409(editor, organisation):
+    item = {"ref": "3.2.1", "answer_type": "confirmation", "app_hint": "percentage"}
+    with scopes_disabled():
+        assessment = assessment_for(organisation, catalogue_with([item], dspt_year=2027))
+        TrainingRecordFactory(staff_member=StaffMemberFactory(organisation=organisation))
+        Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.APPROVED)
+        response = assessment.responses.get()
+    page = editor.post(_url("assessments:use_training", organisation, pk=response.pk))
+    assert page.status_code == 409
+    assert APPROVED_MESSAGE in page.content.decode()
+    with scopes_disabled():
+        assert Response.objects.get(pk=response.pk).answer_number is None
