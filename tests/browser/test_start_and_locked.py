@@ -89,3 +89,19 @@ def test_an_approved_items_page_offers_no_change(browser_page, live_url, login, 
     expect(page.get_by_role("button", name="Save answer")).to_have_count(0)
     _shoot(page, "item-locked")
     assert_accessible(page)
+
+
+def test_at_approaching_standards_the_home_page_offers_sending_it(browser_page, live_url, login):
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R2", slug="vl4r2")
+    user = _editor(org)
+    org.senior_accountable_person = user
+    org.save()
+    assessment = assessment_for(org, catalogue_with(ITEMS, dspt_year=dspt_deadline().year))
+    answer(assessment.responses.select_related("item").get(item__ref="1.1.1"))
+    login(page, user)
+    page.goto(live_url(f"/o/{org.slug}/"))
+    _shoot(page, "home-approaching")
+    page.get_by_role("link", name="send the assessment for approval at Approaching").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approval and publication")
+    _shoot(page, "approval-approaching")

@@ -1,5 +1,6 @@
 """The home page's way into an assessment works: starting one is a POST, never a link to a
-POST-only address, and no link the page shows is refused."""
+POST-only address, and no link the page shows is refused. Wherever sending for approval is
+allowed, the pages link to it, saying at which outcome it would go."""
 
 import datetime as dt
 import re
@@ -7,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, Level
+from assessments.models import Assessment, ImprovementAction, Level
 from organisations.models import Role
-from tests.assessments.factories import assessment_for, catalogue_with
+from tests.assessments.factories import answer, assessment_for, catalogue_with
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,56 @@ def test_last_years_home_page_starts_the_new_year_with_a_button(client_as, organ
     done = editor.post(start, {"csrfmiddlewaretoken": token}, follow=True)
     assert "Your 2025-26 assessment is ready." in done.text
     assert Assessment.objects.filter(organisation=organisation, dspt_year=2026).exists()
+
+
+@pytest.fixture
+def approaching(organisation, member, today):
+    """At Approaching Standards (the Standards Met item unanswered) with a plan for it."""
+    sap = member(Role.VIEWER, full_name="Margaret Ellis")
+    organisation.senior_accountable_person = sap
+    organisation.save()
+    assessment = assessment_for(organisation, catalogue_with(ITEMS, dspt_year=2026))
+    rs = {r.item.ref: r for r in assessment.responses.select_related("item")}
+    answer(rs["1.1.1"])
+    action = ImprovementAction.objects.create(
+        organisation=organisation, assessment=assessment, title="Write the asset register"
+    )
+    action.items.create(organisation=organisation, response=rs["1.1.2"])
+    return assessment
+
+
+def test_at_approaching_standards_the_pages_link_to_sending_it(
+    client_as, organisation, approaching
+):
+    editor = client_as(Role.EDITOR)
+    approval = reverse("assessments:approval", args=[organisation.slug])
+    home = _home(editor, organisation).text
+    assert "Answer 1.1.2 next" in home  # the way to Standards Met is still the first step
+    assert (
+        f'<a href="{approval}">send the assessment for approval at Approaching Standards</a>'
+        in home
+    )
+    assert "with an improvement plan for the 1 item not met yet" in home
+    checklist = editor.get(reverse("assessments:index", args=[organisation.slug])).text
+    assert f'<a href="{approval}">send it for approval at Approaching Standards</a>' in checklist
+    page = editor.get(approval)
+    assert "It is ready to send." in page.text
+    assert "Send for approval" in page.text
+
+
+def test_nothing_offers_sending_before_approaching_standards(client_as, organisation, today):
+    assessment_for(organisation, catalogue_with(ITEMS, dspt_year=2026))
+    editor = client_as(Role.EDITOR)
+    assert "send the assessment for approval" not in _home(editor, organisation).text
+    checklist = editor.get(reverse("assessments:index", args=[organisation.slug])).text
+    assert "send it for approval" not in checklist
+
+
+def test_at_standards_met_without_cyber_essentials_plus_sending_is_still_offered(
+    client_as, organisation, approaching
+):
+    answer(approaching.responses.select_related("item").get(item__ref="1.1.2"))
+    home = _home(client_as(Role.EDITOR), organisation).text
+    assert "For Standards Exceeded, record your current Cyber Essentials Plus" in home
+    approval = reverse("assessments:approval", args=[organisation.slug])
+    assert f'<a href="{approval}">send the assessment for approval at Standards Met</a>' in home
