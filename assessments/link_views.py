@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dspt_portal.deadlines import dspt_deadline
-from evidence import services as evidence_services
 from evidence.forms import QuickUploadForm
 from evidence.models import Document
 from evidence.uploads import streaming_size_limit
@@ -20,6 +19,7 @@ from organisations.models import Role
 
 from . import services
 from .models import Assessment, Response
+from .states import AssessmentLocked
 
 
 def _document(request: HttpRequest, pk: int) -> Document:
@@ -63,9 +63,20 @@ def document_link(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         messages.error(request, "Choose an item to link this document to.")
         return redirect("evidence:document", org, pk)
     response = _response(request, int(response_pk))
-    services.document_link(document=document, response=response, by=request.user, request=request)
+    try:
+        services.document_link(
+            document=document, response=response, by=request.user, request=request
+        )
+    except AssessmentLocked as locked:
+        return locked_page(request, locked, back=f"{document_url(org, pk)}#items")
     messages.success(request, f"Linked to {response.item.ref}.")
     return redirect(_next_url(request, f"{document_url(org, pk)}#items"))
+
+
+def locked_page(request: HttpRequest, locked: AssessmentLocked, *, back: str) -> HttpResponse:
+    """A change to an assessment that is no longer a draft: say why, change nothing (409)."""
+    context = {"message": " ".join(locked.messages), "back": _next_url(request, back)}
+    return render(request, "assessments/locked.html", context, status=409)
 
 
 def document_url(org: str, pk: int) -> str:
@@ -81,6 +92,7 @@ def _fragment(
     *,
     upload_form=None,
     link_error: str = "",
+    error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The fragment alone for HTMX; otherwise a small page around it (no-JS fallback)."""
@@ -88,6 +100,7 @@ def _fragment(
         "response": response,
         "evidence_upload_form": upload_form,
         "evidence_link_error": link_error,
+        "evidence_error": error,
         "evidence_next": _next_url(request, ""),
     }
     template = (
@@ -110,6 +123,12 @@ def response_documents(request: HttpRequest, org: str, response_pk: int) -> Http
     return _fragment(request, _response(request, response_pk))
 
 
+def _refused(request: HttpRequest, response: Response, locked: AssessmentLocked) -> HttpResponse:
+    """The documents fragment (now without its forms) with the reason, as a 409: HTMX swaps
+    it in (base.html's htmx config), and without JavaScript it is the fallback page."""
+    return _fragment(request, response, error=" ".join(locked.messages), status=409)
+
+
 @require_POST
 @require_role(Role.EDITOR)
 def response_link(request: HttpRequest, org: str, response_pk: int) -> HttpResponse:
@@ -122,7 +141,12 @@ def response_link(request: HttpRequest, org: str, response_pk: int) -> HttpRespo
     )
     if document is None:
         return _fragment(request, response, link_error="Choose a document from the list.")
-    services.document_link(document=document, response=response, by=request.user, request=request)
+    try:
+        services.document_link(
+            document=document, response=response, by=request.user, request=request
+        )
+    except AssessmentLocked as locked:
+        return _refused(request, response, locked)
     return _after_change(request, response)
 
 
@@ -133,7 +157,12 @@ def response_unlink(
 ) -> HttpResponse:
     response = _response(request, response_pk)
     document = _document(request, document_pk)
-    services.document_unlink(document=document, response=response, by=request.user, request=request)
+    try:
+        services.document_unlink(
+            document=document, response=response, by=request.user, request=request
+        )
+    except AssessmentLocked as locked:
+        return _refused(request, response, locked)
     if not request.htmx:
         messages.success(request, f"“{document.title}” is no longer linked to {response.item.ref}.")
     return _after_change(request, response)
@@ -145,20 +174,23 @@ def response_unlink(
 def response_upload(request: HttpRequest, org: str, response_pk: int) -> HttpResponse:
     """Upload a new document and link it to this response in one step."""
     response = _response(request, response_pk)
+    if response.assessment.is_locked:  # before reading (and checking) the file
+        return _refused(request, response, AssessmentLocked(response.assessment.locked_message()))
     form = QuickUploadForm(request.POST, request.FILES, request=request, prefix_id=str(response.pk))
     if not form.is_valid():
         return _fragment(request, response, upload_form=form)
     try:
-        document = evidence_services.document_create(
-            organisation=request.organisation,
-            by=request.user,
-            request=request,
+        services.document_upload_and_link(
+            response=response,
             data={"title": form.cleaned_data["title"], "kind": form.cleaned_data["kind"]},
             file=form.cleaned_data["file"],
             checked=form.checked,
+            by=request.user,
+            request=request,
         )
+    except AssessmentLocked as locked:  # locked since the check above: nothing was stored
+        return _refused(request, response, locked)
     except ValidationError as error:
         form.add_error(None, error)
         return _fragment(request, response, upload_form=form)
-    services.document_link(document=document, response=response, by=request.user, request=request)
     return _after_change(request, response)

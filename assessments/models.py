@@ -11,6 +11,8 @@ from django.db import models
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from .states import AssessmentStatus, is_editable, locked_message
+
 
 class Level(models.TextChoices):
     APPROACHING = "approaching_standards", "Approaching Standards"
@@ -145,13 +147,6 @@ class EvidenceItem(models.Model):
         return self.confidence == Confidence.INFERRED
 
 
-class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", "In progress"
-    AWAITING_APPROVAL = "awaiting_approval", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-
-
 class Assessment(models.Model):
     """One organisation's DSPT self-assessment for one year (deadline 30 June)."""
 
@@ -216,19 +211,11 @@ class Assessment(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        """Answers can change only while the assessment is a draft."""
-        return self.status != AssessmentStatus.DRAFT
+        """Answers can change only in an editable state (assessments/states.py)."""
+        return not is_editable(self.status)
 
     def locked_message(self) -> str:
-        if self.status == AssessmentStatus.AWAITING_APPROVAL:
-            return (
-                "This assessment is waiting for approval, so answers cannot be changed. "
-                "The senior accountable person can return it if something needs fixing."
-            )
-        return (
-            "This assessment has been approved, so answers cannot be changed. "
-            "To make changes, start a new revision on the approval page."
-        )
+        return locked_message(self.status)
 
 
 class ResponseStatus(models.TextChoices):

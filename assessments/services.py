@@ -9,13 +9,13 @@ never imports a higher app.
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from dspt_portal.deadlines import dspt_deadline
+from evidence import services as evidence_services
 from evidence.models import Document
 from organisations.services import activity_record, changes_between, snapshot
 from outbox.services import email_queue
@@ -23,7 +23,6 @@ from outbox.services import email_queue
 from .models import (
     Approval,
     Assessment,
-    AssessmentStatus,
     CatalogueVersion,
     Comment,
     DocumentLink,
@@ -34,6 +33,7 @@ from .models import (
 )
 from .outcome import assessment_outcome, responses_for_outcome
 from .signals import assessment_approved
+from .states import Move, lock_for_editing, transition_take
 
 ANSWER_FIELDS = [
     "answer_confirmed",
@@ -170,7 +170,7 @@ def assessment_change_catalogue(
     """Move this year's assessment onto a newer checklist (e.g. when NHS England publishes
     the year's questions after the team started on last year's), keeping every answer,
     document link and comment whose item still exists."""
-    _refuse_if_locked(assessment)
+    lock_for_editing(assessment)
     if (
         catalogue.pk == assessment.catalogue_id
         or catalogue.dspt_year < assessment.catalogue.dspt_year
@@ -280,11 +280,6 @@ def assessment_start(
 # ---------------------------------------------------------------- answering
 
 
-def _refuse_if_locked(assessment: Assessment) -> None:
-    if assessment.is_locked:
-        raise ValidationError(assessment.locked_message())
-
-
 class AnswerChanged(Exception):
     """The answer was saved by someone else after the form was opened.
 
@@ -313,7 +308,7 @@ def response_update(
     if nobody has saved since; otherwise `AnswerChanged` is raised and nothing is written.
     Saving counts as checking a carried-forward answer, so `review_needed` is cleared.
     """
-    _refuse_if_locked(response.assessment)
+    lock_for_editing(response.assessment)
     # Work from the stored row, locked until commit, never from what the caller loaded.
     current = Response.objects.select_for_update().get(pk=response.pk)
     if expected_version is not None and current.version != expected_version:
@@ -415,63 +410,15 @@ def _assessment_url(assessment: Assessment, name: str = "assessments:approval") 
     return settings.SITE_URL + reverse(name, kwargs={"org": assessment.organisation.slug})
 
 
-def _is_sap(assessment: Assessment, user) -> bool:
-    sap_id = assessment.organisation.senior_accountable_person_id
-    return bool(user and user.is_authenticated and sap_id and sap_id == user.pk)
-
-
-def _lock(assessment: Assessment) -> Assessment:
-    """Re-read the assessment row under a lock (SELECT ... FOR UPDATE) into `assessment`.
-
-    Two clicks at the same time (two tabs, a double tap on a tablet) both get here; the
-    second waits for the first to commit, then sees the state it left and is refused with
-    a message instead of sending a second email or making a second approval.
-    """
-    assessment.refresh_from_db(
-        from_queryset=Assessment._base_manager.select_for_update().filter(
-            organisation_id=assessment.organisation_id
-        )
-    )
-    return assessment
-
-
 def _who(user) -> str:
     return (user.full_name or user.email) if user else "someone"
-
-
-def _not_waiting_message(assessment: Assessment) -> str:
-    """Why the assessment cannot be approved or returned now, in the state it is in."""
-    if assessment.status in (AssessmentStatus.APPROVED, AssessmentStatus.PUBLISHED):
-        approval = assessment.approvals.filter(revision=assessment.revision).first()
-        if approval is not None:
-            when = timezone.localtime(approval.approved_at)
-            return (
-                f"This assessment was already approved by {_who(approval.approved_by)} "
-                f"on {date_format(when, 'j F Y')} at {when:%H:%M}. Nothing more to do."
-            )
-        return "This assessment has already been approved."
-    if assessment.status == AssessmentStatus.DRAFT and assessment.returned_at:
-        return (
-            f"This assessment was returned for changes by {_who(assessment.returned_by)}, "
-            "so it is not waiting for approval."
-        )
-    return "This assessment is not waiting for approval."
 
 
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment:
     """Send the assessment to the senior accountable person for approval (one email and
     one log entry, however many times it is clicked at once)."""
-    _lock(assessment)
-    if assessment.status == AssessmentStatus.AWAITING_APPROVAL:
-        when = timezone.localtime(assessment.submitted_at) if assessment.submitted_at else None
-        raise ValidationError(
-            f"This assessment was already sent for approval by "
-            f"{_who(assessment.submitted_by)}{f' at {when:%H:%M}' if when else ''}. "
-            "The senior accountable person has been emailed once."
-        )
-    if assessment.status != AssessmentStatus.DRAFT:
-        raise ValidationError("Only an assessment in progress can be submitted.")
+    transition = transition_take(assessment, Move.SUBMIT, by)
     sap = assessment.organisation.senior_accountable_person
     if sap is None:
         raise ValidationError(
@@ -496,7 +443,7 @@ def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment
                 "At Approaching Standards you need an improvement plan for what is not met "
                 f"yet. Add actions on the Improvement plan page for: {refs}."
             )
-    assessment.status = AssessmentStatus.AWAITING_APPROVAL
+    assessment.status = transition.target
     assessment.submitted_by, assessment.submitted_at = by, timezone.now()
     # The approver's last comment stays on show until the team sends it again.
     assessment.returned_comment, assessment.returned_by, assessment.returned_at = "", None, None
@@ -518,16 +465,6 @@ def assessment_submit(*, assessment: Assessment, by, request=None) -> Assessment
     }
     email_queue("assessment_submitted", to=[sap.email], context=context)
     return assessment
-
-
-def _refuse_unless_sap(assessment: Assessment, by) -> None:
-    if not _is_sap(assessment, by):
-        raise PermissionDenied(
-            "Only the organisation's senior accountable person can approve or return it."
-        )
-    _lock(assessment)
-    if assessment.status != AssessmentStatus.AWAITING_APPROVAL:
-        raise ValidationError(_not_waiting_message(assessment))
 
 
 def approval_signatory(assessment: Assessment, user) -> tuple[str, str]:
@@ -601,7 +538,7 @@ def assessment_approve(
 ) -> Approval:
     """The senior accountable person approves: the assessment locks and a snapshot is kept,
     with the declaration they ticked and the name and role they signed as."""
-    _refuse_unless_sap(assessment, by)
+    transition = transition_take(assessment, Move.APPROVE, by)
     name, role = name.strip(), role.strip()
     errors = {}
     if not declared:
@@ -632,7 +569,7 @@ def assessment_approve(
         approved_by=by,
         approved_at=timezone.now(),
     )
-    assessment.status = AssessmentStatus.APPROVED
+    assessment.status = transition.target
     assessment.returned_comment = ""
     assessment.save()
     activity_record(
@@ -657,11 +594,11 @@ def assessment_approve(
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, by, comment: str, request=None) -> Assessment:
     """The senior accountable person sends it back with a comment; it unlocks."""
-    _refuse_unless_sap(assessment, by)
+    transition = transition_take(assessment, Move.RETURN, by)
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": "Say what needs changing before returning it."})
-    assessment.status = AssessmentStatus.DRAFT
+    assessment.status = transition.target
     assessment.returned_comment, assessment.returned_by = comment, by
     assessment.returned_at = timezone.now()
     assessment.save()
@@ -680,9 +617,8 @@ def assessment_return(*, assessment: Assessment, by, comment: str, request=None)
 @transaction.atomic
 def assessment_new_revision(*, assessment: Assessment, by, request=None) -> Assessment:
     """Unlock an approved (or published) assessment; earlier approvals stay as they were."""
-    if assessment.status not in (AssessmentStatus.APPROVED, AssessmentStatus.PUBLISHED):
-        raise ValidationError("Only an approved assessment needs a new revision.")
-    assessment.status = AssessmentStatus.DRAFT
+    transition = transition_take(assessment, Move.NEW_REVISION, by)
+    assessment.status = transition.target
     assessment.revision += 1
     assessment.submitted_by = assessment.submitted_at = None
     assessment.save()
@@ -711,8 +647,7 @@ def publication_record(
     *, assessment: Assessment, published_on: dt.date, outcome: str, by, request=None
 ) -> Approval:
     """Record the date it was published on the national toolkit and the outcome shown."""
-    if assessment.status not in (AssessmentStatus.APPROVED, AssessmentStatus.PUBLISHED):
-        raise ValidationError("Record the publication after the assessment is approved.")
+    transition = transition_take(assessment, Move.PUBLISH, by)
     approval = assessment.approvals.filter(revision=assessment.revision).first()
     if approval is None:
         raise ValidationError("This revision has not been approved yet.")
@@ -753,7 +688,7 @@ def publication_record(
     approval.published_on, approval.published_outcome = published_on, outcome
     approval.published_recorded_by, approval.published_recorded_at = by, timezone.now()
     approval.save()
-    assessment.status = AssessmentStatus.PUBLISHED
+    assessment.status = transition.target
     assessment.save(update_fields=["status", "updated_at"])
     activity_record(
         organisation=assessment.organisation,
@@ -773,7 +708,7 @@ def publication_record(
 @transaction.atomic
 def document_link(*, document: Document, response: Response, by, request=None) -> DocumentLink:
     """Make `document` back `response` (doing it twice changes nothing)."""
-    _refuse_if_locked(response.assessment)
+    lock_for_editing(response.assessment)
     if document.organisation_id != response.organisation_id:
         raise ValidationError("That document belongs to another organisation.")
     link, created = DocumentLink.objects.get_or_create(
@@ -794,8 +729,27 @@ def document_link(*, document: Document, response: Response, by, request=None) -
 
 
 @transaction.atomic
+def document_upload_and_link(
+    *, response: Response, data: dict[str, Any], file, checked, by, request=None
+) -> Document:
+    """Add a new document to the library and make it back `response`, or do neither: a
+    locked assessment refuses before anything is stored."""
+    lock_for_editing(response.assessment)
+    document = evidence_services.document_create(
+        organisation=response.organisation,
+        by=by,
+        request=request,
+        data=data,
+        file=file,
+        checked=checked,
+    )
+    document_link(document=document, response=response, by=by, request=request)
+    return document
+
+
+@transaction.atomic
 def document_unlink(*, document: Document, response: Response, by, request=None) -> None:
-    _refuse_if_locked(response.assessment)
+    lock_for_editing(response.assessment)
     deleted, _ = DocumentLink.objects.filter(document=document, response=response).delete()
     if deleted:
         activity_record(

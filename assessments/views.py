@@ -17,7 +17,7 @@ from dspt_portal.deadlines import dspt_year_label
 from organisations.access import require_role
 from organisations.models import Role
 
-from . import services
+from . import services, states
 from .checks import assessment_warnings
 from .forms import (
     ApproveForm,
@@ -28,6 +28,7 @@ from .forms import (
     StartForm,
 )
 from .history import answer_history
+from .link_views import locked_page
 from .models import (
     AssessmentStatus,
     CatalogueVersion,
@@ -38,6 +39,7 @@ from .models import (
     ResponseStatus,
 )
 from .outcome import assessment_outcome, coverage_of, has_published_before
+from .states import AssessmentLocked
 
 # ---------------------------------------------------------------- helpers
 
@@ -235,6 +237,8 @@ def change_catalogue(request: HttpRequest, org: str) -> HttpResponse:
         services.assessment_change_catalogue(
             assessment=assessment, catalogue=catalogue, by=request.user, request=request
         )
+    except AssessmentLocked as locked:
+        return locked_page(request, locked, back=reverse("assessments:index", args=[org]))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -320,12 +324,18 @@ def restore(request: HttpRequest, org: str, pk: int, record: int) -> HttpRespons
             "Not restored: someone changed this answer after you opened the page. "
             "Check the latest answer and its history below, then try again.",
         )
+    except AssessmentLocked as locked:
+        return locked_page(request, locked, back=_item_url(org, response.pk))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, "The earlier answer is back. The change is in the history.")
     url = reverse("assessments:item", kwargs={"org": org, "pk": response.pk})
     return redirect(url + "#history")
+
+
+def _item_url(org: str, pk: int) -> str:
+    return reverse("assessments:item", kwargs={"org": org, "pk": pk})
 
 
 def _as_decimal(value) -> Decimal:
@@ -364,6 +374,8 @@ def use_training(request: HttpRequest, org: str, pk: int) -> HttpResponse:
                 by=request.user,
                 request=request,
             )
+        except AssessmentLocked as locked:
+            return locked_page(request, locked, back=_item_url(org, pk))
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
@@ -378,7 +390,9 @@ def _save(request: HttpRequest, response) -> HttpResponse:
     from_checklist = request.POST.get("source") == "checklist"
     form = ResponseForm(request.POST, response=response, members=_members(request.organisation))
     saved = False
-    if assessment.is_locked:
+    # A locked assessment answers 409 with the reason beside the answer as typed.
+    locked = assessment.is_locked
+    if locked:
         form.add_error(None, assessment.locked_message())
     elif form.is_valid():
         try:
@@ -390,6 +404,9 @@ def _save(request: HttpRequest, response) -> HttpResponse:
                 request=request,
             )
             saved = True
+        except AssessmentLocked as refused:  # sent or approved since the page was opened
+            form.add_error(None, refused)
+            locked = True
         except services.AnswerChanged as stale:
             who = stale.current.updated_by
             name = (who.full_name or who.email) if who else "Someone else"
@@ -410,7 +427,7 @@ def _save(request: HttpRequest, response) -> HttpResponse:
                 "assessments:item", kwargs={"org": request.organisation.slug, "pk": response.pk}
             )
             return redirect(_safe_next(request, fallback))
-        status = 409 if getattr(form, "conflict", None) else 400
+        status = 409 if locked or getattr(form, "conflict", None) else 400
         return _render_item(request, response, form=form, status=status)
     if from_checklist:
         context = _checklist(request, assessment)
@@ -436,7 +453,8 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         elif row["form"] is not None:
             row["form"] = ResponseForm(response=row["response"], members=context["members"])
         context.update({"row": row, "saved": saved, "open": True})
-        return render(request, "assessments/_row_saved.html", context)
+        status = 409 if locked else 200
+        return render(request, "assessments/_row_saved.html", context, status=status)
     context_form = None if saved else form  # after saving, a fresh form shows what was stored
     return _render_item(
         request,
@@ -444,6 +462,7 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         form=context_form,
         template="assessments/_item_saved.html",
         extra={"saved": saved},
+        status=409 if locked else 200,
     )
 
 
@@ -484,7 +503,7 @@ def approval(request: HttpRequest, org: str) -> HttpResponse:
     context.update(
         {
             "sap": sap,
-            "is_sap": sap is not None and sap.pk == request.user.pk,
+            "is_sap": states.is_senior_accountable_person(request.organisation, request.user),
             "approvals": assessment.approvals.select_related(
                 "approved_by", "published_recorded_by"
             ),
@@ -508,7 +527,7 @@ def _review_context(request: HttpRequest, assessment, form=None) -> dict:
     context = _checklist(request, assessment, with_forms=False)
     outcome = context["outcome"]
     sap = request.organisation.senior_accountable_person
-    is_sap = sap is not None and sap.pk == request.user.pk
+    is_sap = states.is_senior_accountable_person(request.organisation, request.user)
     plan = None
     if outcome.improvement_plan_needed:
         plan = sorted(
@@ -532,7 +551,7 @@ def _review_context(request: HttpRequest, assessment, form=None) -> dict:
         {
             "sap": sap,
             "is_sap": is_sap,
-            "can_approve": is_sap and assessment.status == AssessmentStatus.AWAITING_APPROVAL,
+            "can_approve": states.allowed(assessment, states.Move.APPROVE, request.user),
             "approve_form": form,
             "return_form": ReturnForm(),
             "declaration": declaration,
@@ -557,6 +576,19 @@ def review(request: HttpRequest, org: str) -> HttpResponse:
     every answer with its documents, and the declaration to tick before approving."""
     assessment = _current_or_404(request.organisation)
     return render(request, "assessments/review.html", _review_context(request, assessment))
+
+
+def _refused(request: HttpRequest, assessment, move: str) -> HttpResponse | None:
+    """Before reading a form: 403 for someone the move is not for; for a move the
+    assessment's state does not allow (approved a moment ago in another tab, a double tap),
+    the reason, and back to the approval page with nothing changed. The service checks
+    again under the row lock."""
+    try:
+        states.transition_check(assessment, move, request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("assessments:approval", org=request.organisation.slug)
+    return None
 
 
 def _approval_action(request, org, action, success: str, **kwargs) -> HttpResponse:
@@ -585,11 +617,9 @@ def submit(request: HttpRequest, org: str) -> HttpResponse:
 def approve(request: HttpRequest, org: str) -> HttpResponse:
     """Approve with the declaration ticked; a missing tick shows the review page again."""
     assessment = _current_or_404(request.organisation)
-    if request.organisation.senior_accountable_person_id != request.user.pk:
-        raise PermissionDenied("Only the senior accountable person can approve it.")
-    if assessment.status != AssessmentStatus.AWAITING_APPROVAL:
-        # Approved a moment ago (a second tab or a double tap): say so, change nothing.
-        return _approval_action(request, org, services.assessment_approve, "", **_UNSIGNED)
+    refused = _refused(request, assessment, states.Move.APPROVE)
+    if refused:
+        return refused
     context = _review_context(request, assessment)
     form = ApproveForm(request.POST, declaration=context["declaration"])
     if not form.is_valid():
@@ -606,15 +636,13 @@ def approve(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-_UNSIGNED = {"declared": False, "name": "", "role": ""}
-
-
 @require_POST
 def return_(request: HttpRequest, org: str) -> HttpResponse:
+    refused = _refused(request, _current_or_404(request.organisation), states.Move.RETURN)
+    if refused:
+        return refused
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        if request.organisation.senior_accountable_person_id != request.user.pk:
-            raise PermissionDenied("Only the senior accountable person can return it.")
         messages.error(request, "Say what needs changing before returning it.")
         return redirect("assessments:approval", org=org)
     return _approval_action(

@@ -42,7 +42,8 @@ def response_documents_context(context, response) -> dict:
         .prefetch_related(Document.current_version_prefetch("document__"))
         .order_by("document__title")
     )
-    can_edit = bool(membership and membership.can_edit)
+    # A locked assessment offers no change it would refuse (assessments/states.py).
+    can_edit = bool(membership and membership.can_edit) and not response.assessment.is_locked
     available = []
     if can_edit:
         linked_ids = [link.document_id for link in links]
@@ -62,6 +63,7 @@ def response_documents_context(context, response) -> dict:
         "upload_form": context.get("evidence_upload_form")
         or (QuickUploadForm(request=request, prefix_id=str(response.pk)) if can_edit else None),
         "link_error": context.get("evidence_link_error", ""),
+        "error": context.get("evidence_error", ""),
         "next": context.get("evidence_next") or request.get_full_path(),
     }
 

@@ -31,7 +31,9 @@ def test_no_assessment_gives_one_next_step_start_it(client_as, organisation, tod
 
     assert page.status_code == 200
     assert "Your next step: start your 2025-26 assessment" in page.text
-    assert reverse("assessments:start", args=[organisation.slug]) in page.text
+    # The button opens the start page (it asks one question, then starts it with a POST).
+    assert f'href="{reverse("assessments:index", args=[organisation.slug])}"' in page.text
+    assert f'href="{reverse("assessments:start", args=[organisation.slug])}"' not in page.text
     assert "What to do next" not in page.text
 
 
