@@ -213,6 +213,10 @@ class Outcome:
         return self.next_level.label if self.next_level else ""
 
     @property
+    def blockers_count(self) -> int:
+        return len(self.blockers_for_next)
+
+    @property
     def at_least_approaching(self) -> bool:
         return level_rank(self.level) >= level_rank(OutcomeLevel.APPROACHING)
 

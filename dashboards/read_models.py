@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from assessments.checks import assessment_warnings
 from assessments.models import ImprovementAction, Level
-from assessments.outcome import assessment_outcome, outcomes_for
+from assessments.outcome import assessment_outcome
+from assessments.summaries import summaries_for
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
 from organisations.models import ActivityLog, Organisation
@@ -83,7 +84,7 @@ def outcome_key(outcome) -> str:
     return outcome.level.value if outcome is not None else "not_started"
 
 
-# Organisations per outcomes_for call on the platform overview: memory stays bounded
+# Organisations per summaries_for call on the platform overview: memory stays bounded
 # (one chunk's answers at a time) whatever the number of organisations.
 OUTCOME_COUNT_CHUNK = 500
 
@@ -97,7 +98,7 @@ def outcome_counts(today: dt.date) -> dict[str, int]:
         chunk = list(Organisation.objects.filter(pk__gt=last).order_by("pk")[:OUTCOME_COUNT_CHUNK])
         if not chunk:
             return counts
-        for _assessment, outcome in outcomes_for(chunk, today=today).values():
+        for _assessment, outcome in summaries_for(chunk, today=today).values():
             counts[outcome_key(outcome)] += 1
         last = chunk[-1].pk
 

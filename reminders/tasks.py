@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from assessments.summaries import summaries_for
 from organisations.models import Membership, Organisation, Role
 from outbox.services import enqueue_now, write_after_send
 
@@ -89,7 +90,11 @@ def reminders_batch_task(day: str, organisation_ids: list[int]) -> int:
     day_ = _day(day)
     with scopes_disabled():
         dues = services.reminders_collect(day=day_, organisation_ids=organisation_ids)
-        return len(_record_and_dispatch(day_, dues))
+        sent = len(_record_and_dispatch(day_, dues))
+        # The day's figures for the portfolio and the platform overview, worked out here a
+        # batch at a time so the first look of the day does not work out 30,000 at once.
+        summaries_for(list(Organisation.objects.filter(pk__in=organisation_ids)), today=day_)
+        return sent
 
 
 @shared_task(acks_late=True)
