@@ -159,10 +159,10 @@ def summaries_for(organisations: list, *, today: dt.date | None = None) -> dict:
 
     today = today or timezone.localdate()
     by_id = {o.pk: o for o in organisations}
-    latest = {
-        a.organisation_id: a
-        for a in _latest_assessments(list(by_id)).select_related("organisation", "catalogue")
-    }
+    latest = {}
+    for a in _latest_assessments(list(by_id)):
+        a.organisation = by_id[a.organisation_id]  # already loaded: no join, no second copy
+        latest[a.organisation_id] = a
     result = {org_id: (latest.get(org_id), None) for org_id in by_id}
     if not latest:
         return result
