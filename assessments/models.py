@@ -604,3 +604,27 @@ class ImprovementActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} → {self.response_id}"
+
+
+class OutcomeSummary(models.Model):
+    """An assessment's headline figures (outcome, % done, items to the next level, progress
+    per standard) as computed on `computed_on` from inputs whose fingerprint is `inputs`.
+
+    The portfolio and the platform overview read these instead of every home's answers;
+    `assessments.summaries` reuses a row only while the day and the fingerprint still
+    match, and computes it again otherwise (so a save anywhere is picked up at once)."""
+
+    assessment = models.OneToOneField(
+        Assessment, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    computed_on = models.DateField()
+    inputs = models.CharField(max_length=64)
+    figures = models.JSONField(default=dict)
+
+    objects = ScopedManager(organisation="organisation")
+
+    def __str__(self) -> str:
+        return f"Summary of {self.assessment_id} on {self.computed_on}"

@@ -9,7 +9,8 @@
 4. Times the assessment PDF against WeasyPrint on plain HTML of the same page count, and
    the Word report.
 5. Seeds 9×N more homes and times the sweep again at 10×N (must grow linearly or better).
-Writes bench/results.json and prints one table. Needs PostgreSQL at 127.0.0.1:5432.
+Writes bench/results.json and prints one table. Needs PostgreSQL at 127.0.0.1:5432 and
+redis-server (a private one is started on a free port).
 """
 
 from __future__ import annotations
@@ -65,6 +66,29 @@ def _env(database_url: str, media: Path) -> dict:
         }
     )
     return env
+
+
+def _private_redis() -> tuple[str, subprocess.Popen | None]:
+    """Production settings need a shared cache (CACHE_URL=redis://...). BENCH_CACHE_URL
+    if set; otherwise a private redis-server on a free port, keeping nothing on disk."""
+    if os.environ.get("BENCH_CACHE_URL"):
+        return os.environ["BENCH_CACHE_URL"], None
+    if not shutil.which("redis-server"):
+        sys.exit("The bench needs redis-server on PATH (or BENCH_CACHE_URL=redis://...).")
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]  # noqa: S607
+        + ["--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return f"redis://127.0.0.1:{port}/0", proc
+        time.sleep(0.05)
+    proc.kill()
+    sys.exit("the private redis-server did not start")
 
 
 def _postgres_ready(url: str) -> None:
@@ -361,6 +385,16 @@ def main(argv: list[str] | None = None) -> int:
     media = ROOT / "var" / "bench" / "private"
     media.mkdir(parents=True, exist_ok=True)
     env = _env(database_url, media)
+    env["CACHE_URL"], cache = _private_redis()
+    try:
+        return _run(args, database_url, env)
+    finally:
+        if cache is not None:
+            cache.kill()
+            cache.wait()
+
+
+def _run(args, database_url: str, env: dict) -> int:
     results: dict = {"orgs": args.orgs, "machine": _machine(), "pages": {}}
 
     _postgres_ready(database_url)

@@ -3,7 +3,8 @@ each, filtered, sorted and exported; plus the reminder to the selected homes' IG
 
 Whose homes: organisations where the user is a consultant, and for an admin of a head office,
 that head office and all its sites (`Organisation.parent`). The rows are computed with a
-constant number of queries whatever the number of homes (see `assessments.outcome.outcomes_for`).
+constant number of queries whatever the number of homes, from each home's stored summary
+(`assessments.summaries`), computed again only for the homes whose answers changed.
 
 "Behind schedule": the share of mandatory items answered is below the straight line from
 1 July (0%) to the 30 June deadline (100%). A home with no assessment is behind as soon as
@@ -25,6 +26,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from assessments.outcome import outcomes_for
+from assessments.summaries import summaries_for
 from dspt_portal.spreadsheet_text import plain_cell
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from organisations.services import activity_record
@@ -124,7 +126,7 @@ class PortfolioRow:
 
     @property
     def blockers(self) -> int:
-        return len(self.outcome.blockers_for_next) if self.outcome else 0
+        return self.outcome.blockers_count if self.outcome else 0
 
     @property
     def days_to_deadline(self) -> int:
@@ -188,8 +190,12 @@ def reminded_today(organisation_ids) -> set[int]:
     )
 
 
-def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) -> list[PortfolioRow]:
-    """One row per home in the user's portfolio, in a constant number of queries."""
+def portfolio_rows(
+    user, *, today: dt.date | None = None, organisations=None, full: bool = False
+) -> list[PortfolioRow]:
+    """One row per home in the user's portfolio, in a constant number of queries. The page
+    reads each home's stored summary (`assessments.summaries`); `full` gives each row the
+    whole outcome (the items to the next level, for the portfolio report)."""
     today = today or timezone.localdate()
     with scopes_disabled():
         homes = list(
@@ -207,7 +213,7 @@ def portfolio_rows(user, *, today: dt.date | None = None, organisations=None) ->
             if user is not None
             else set()
         )
-        outcomes = outcomes_for(homes, today=today)
+        outcomes = (outcomes_for if full else summaries_for)(homes, today=today)
         documents = read_models.documents_overdue_counts(ids, today)
         actions = read_models.overdue_action_counts(
             ids,

@@ -65,7 +65,7 @@ def portfolio_data(user, *, today: dt.date | None = None, query=None) -> dict:
     """One row per home in the user's portfolio: the homes, order, columns and counts of the
     portfolio page (`dashboards.portfolio`) with the same filters and sort (`query`, the
     page's query string), in a constant number of queries."""
-    rows = portfolio_rows(user, today=today)
+    rows = portfolio_rows(user, today=today, full=True)
     filters = PortfolioFilters.from_query(query or {})
     shown = filters.apply(rows)
     generated = timezone.localtime()

@@ -26,6 +26,7 @@ from assessments.checks import assessment_warnings
 from assessments.models import Approval, ImprovementAction, Level, PublishedOutcome
 from assessments.outcome import OutcomeLevel, assessment_outcome
 from assessments.plans import action_met
+from assessments.summaries import summaries_for
 from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
@@ -144,6 +145,25 @@ def deadline_for(assessment, today: dt.date) -> dt.date:
 def outcome_key(outcome) -> str:
     """The outcome as a filter value; 'not_started' when there is no assessment."""
     return outcome.level.value if outcome is not None else "not_started"
+
+
+# Organisations per summaries_for call on the platform overview: memory stays bounded
+# (one chunk's answers at a time) whatever the number of organisations.
+OUTCOME_COUNT_CHUNK = 500
+
+
+def outcome_counts(today: dt.date) -> dict[str, int]:
+    """How many organisations stand at each outcome (the same outcome as the home page and
+    the portfolio), a chunk of organisations at a time, by keyset. Run unscoped."""
+    counts = {key: 0 for key, _ in OUTCOME_CHOICES}
+    last = 0
+    while True:
+        chunk = list(Organisation.objects.filter(pk__gt=last).order_by("pk")[:OUTCOME_COUNT_CHUNK])
+        if not chunk:
+            return counts
+        for _assessment, outcome in summaries_for(chunk, today=today).values():
+            counts[outcome_key(outcome)] += 1
+        last = chunk[-1].pk
 
 
 # The outcome's own levels (assessments.outcome), plus a home that has not started.

@@ -16,7 +16,6 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
-from assessments.outcome import outcomes_for
 from organisations.models import Organisation
 from outbox.models import Email
 from reminders.models import ReminderEmail
@@ -215,12 +214,7 @@ def platform(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = timezone.now() - dt.timedelta(days=30)
     with scopes_disabled():
-        counts = {key: 0 for key, _ in read_models.OUTCOME_CHOICES}
-        # The same outcome as the home page and the portfolio (assessments.outcome).
-        for _assessment, outcome in outcomes_for(
-            list(Organisation.objects.all()), today=today
-        ).values():
-            counts[read_models.outcome_key(outcome)] += 1
+        counts = read_models.outcome_counts(today)
         portfolio_reminders = dict(
             Email.objects.filter(name="portfolio_reminder", created_at__gte=since)
             .values_list("status")

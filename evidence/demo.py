@@ -144,7 +144,7 @@ def seed(demo) -> None:
         if created:
             years = 3 if kind == DocumentKind.POLICY else 1
             document.next_review_due = add_years(reviewed, years)
-            document.save(update_fields=["next_review_due"])
+            document.save(update_fields=["next_review_due", "updated_at"])
         if not document.versions.exists():
             upload = _file(title, file_name, reviewed)
             version_add(document=document, file=upload, checked=check_upload(upload), by=iglead)

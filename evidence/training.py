@@ -25,6 +25,8 @@ from dspt_portal.deadlines import dspt_deadline
 from .models import StaffMember
 
 TARGET_PERCENT = 95
+# What a summary reads of each person (many organisations at once load only these).
+SUMMARY_FIELDS = ("id", "organisation_id", "name", "started_on", "left_on", "has_data_access")
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,13 @@ def training_summaries(
     """`training_summary` for many organisations in one query (the portfolio's outcomes).
     Organisations with nobody on the register are left out."""
     by_org: dict[int, list] = {}
-    for person in _staff_with_records(on).filter(organisation_id__in=organisation_ids):
+    staff = (
+        _staff_with_records(on)
+        .filter(organisation_id__in=organisation_ids)
+        .only(*SUMMARY_FIELDS)
+        .order_by("organisation_id", "name")
+    )
+    for person in staff:
         by_org.setdefault(person.organisation_id, []).append(person)
     return {
         org_id: _summarise(staff, on=on, deadline=deadlines.get(org_id) or dspt_deadline())

@@ -395,20 +395,23 @@ def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:
     ).select_related("organisation"):
         homes[m.user_id].append(m.organisation)
         organisations[m.organisation_id] = m.organisation
-    outcomes = outcomes_for(list(organisations.values()), today=day)
     missed_deadline = last_deadline_passed(day)
     late = missed(missed_deadline, list(organisations))
     summaries = {}
-    for org_id, (_assessment, o) in outcomes.items():
-        if o is None:
-            summaries[org_id] = (-1, 0, "not started")
-            continue
-        summaries[org_id] = (
-            level_rank(o.level),
-            o.percent_mandatory_done,
-            f"{o.label}, {o.percent_mandatory_done}% of mandatory items done, "
-            f"{len(o.blockers_for_next)} to go for {o.next_label or 'the next level'}",
-        )
+    # The homes' outcomes a batch of homes at a time: a batch of consultants may advise
+    # thousands of homes, and only each home's one line is kept.
+    advised, size = list(organisations.values()), settings.REMINDER_BATCH_SIZE
+    for i in range(0, len(advised), size):
+        for org_id, (_assessment, o) in outcomes_for(advised[i : i + size], today=day).items():
+            if o is None:
+                summaries[org_id] = (-1, 0, "not started")
+                continue
+            summaries[org_id] = (
+                level_rank(o.level),
+                o.percent_mandatory_done,
+                f"{o.label}, {o.percent_mandatory_done}% of mandatory items done, "
+                f"{len(o.blockers_for_next)} to go for {o.next_label or 'the next level'}",
+            )
     dues = []
     for user_id, orgs in homes.items():
         # Homes that missed the last 30 June and have not published come first.

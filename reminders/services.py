@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +21,8 @@ from .models import KIND_HELP, EmailStatus, Kind, NotificationPreference, Remind
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 # A claim older than this is treated as abandoned (the worker died before finishing).
 STALE_CLAIM = dt.timedelta(seconds=getattr(settings, "REMINDER_STALE_CLAIM_SECONDS", 600))
+# Recipients per dispatch transaction: bounds each statement whatever the batch size.
+DISPATCH_CHUNK = 500
 
 
 def opted_out(user_ids, kinds) -> set[tuple[int, str]]:
@@ -77,39 +79,77 @@ def reminders_collect(*, day: dt.date, organisation_ids: list[int]) -> list[Due]
     return dues
 
 
-@transaction.atomic
+def _chunks(ids: list[int], size: int):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
 def reminders_dispatch(*, day: dt.date, recipient_ids: list[int] | None = None) -> list[int]:
     """Attach waiting reminders to today's email per person and kind; return emails to send.
 
-    Waiting: never attached, or attached to an email that went out without them (they
-    arrived after it was claimed). If today's email of that kind has already gone, they
-    wait for tomorrow: one email per kind per day at most. A fixed number of queries.
+    Waiting: not sent, and never attached or attached to an email that went out without
+    them (they arrived after it was claimed). If today's email of that kind has already
+    gone, they wait for tomorrow: one email per kind per day at most.
+
+    Done in chunks of DISPATCH_CHUNK recipients, each its own transaction of four
+    statements that name the chunk's recipients, so every one is an index lookup by
+    recipient whatever the tables hold or what the planner knows of them (docs: README,
+    Benchmarks). `recipient_ids=None` means everyone with a reminder not yet sent.
     """
-    waiting = Reminder.objects.filter(
-        Q(email__isnull=True) | Q(sent_at__isnull=True, email__status=EmailStatus.SENT)
-    )
-    if recipient_ids is not None:
-        waiting = waiting.filter(recipient_id__in=recipient_ids)
-    pairs = set(waiting.values_list("recipient_id", "kind").distinct())
-    if not pairs:
-        return []
-    ReminderEmail.objects.bulk_create(
-        [ReminderEmail(recipient_id=r, kind=k, day=day) for r, k in pairs], ignore_conflicts=True
-    )
-    todays_pending = ReminderEmail.objects.filter(
-        recipient=OuterRef("recipient"), kind=OuterRef("kind"), day=day, status=EmailStatus.PENDING
-    ).values("pk")[:1]
-    waiting.update(email=Subquery(todays_pending))
-    return list(
-        ReminderEmail.objects.filter(
-            day=day,
-            status=EmailStatus.PENDING,
-            reminders__sent_at__isnull=True,
-            recipient_id__in={r for r, _ in pairs},
+    if recipient_ids is None:
+        recipient_ids = list(
+            Reminder.objects.filter(sent_at__isnull=True)
+            .order_by()
+            .values_list("recipient_id", flat=True)
+            .distinct()
         )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    email_ids: list[int] = []
+    for chunk in _chunks(sorted(set(recipient_ids)), DISPATCH_CHUNK):
+        email_ids += _dispatch_chunk(day, chunk)
+    return email_ids
+
+
+@transaction.atomic
+def _dispatch_chunk(day: dt.date, recipient_ids: list[int]) -> list[int]:
+    unsent = Reminder.objects.filter(recipient_id__in=recipient_ids, sent_at__isnull=True)
+    pairs, pending = set(), set()
+    for recipient_id, kind, email_id, status, email_day in unsent.values_list(
+        "recipient_id", "kind", "email_id", "email__status", "email__day"
+    ).order_by():
+        if email_id is None or status == EmailStatus.SENT:
+            pairs.add((recipient_id, kind))
+        elif status == EmailStatus.PENDING and email_day == day:
+            pending.add(email_id)  # attached before; its send task may have been lost
+    if pairs:
+        ReminderEmail.objects.bulk_create(
+            [ReminderEmail(recipient_id=r, kind=k, day=day) for r, k in sorted(pairs)],
+            ignore_conflicts=True,
+        )
+        pending.update(_attach_to_todays_email(day, sorted({r for r, _ in pairs})))
+    return sorted(pending)
+
+
+def _attach_to_todays_email(day: dt.date, recipient_ids: list[int]) -> set[int]:
+    """One UPDATE ... FROM joining each waiting reminder to today's pending email of its
+    person and kind (both sides restricted to `recipient_ids`); returns the emails."""
+    reminder, email = Reminder._meta.db_table, ReminderEmail._meta.db_table
+    ids = ", ".join(["%s"] * len(recipient_ids))
+    sql = f"""
+        UPDATE {reminder} SET email_id = e.id
+        FROM {email} AS e
+        WHERE e.recipient_id IN ({ids}) AND e.day = %s AND e.status = %s
+          AND {reminder}.recipient_id IN ({ids})
+          AND {reminder}.recipient_id = e.recipient_id AND {reminder}.kind = e.kind
+          AND {reminder}.sent_at IS NULL
+          AND ({reminder}.email_id IS NULL OR EXISTS (
+                SELECT 1 FROM {email} AS gone
+                WHERE gone.id = {reminder}.email_id AND gone.status = %s))
+        RETURNING {reminder}.email_id
+    """  # noqa: S608 - table names from the models, values as parameters
+    params = [*recipient_ids, day, EmailStatus.PENDING, *recipient_ids, EmailStatus.SENT]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def emails_to_rescue(*, day: dt.date) -> list[int]:

@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from assessments.summaries import summaries_for
 from organisations.models import Membership, Organisation, Role
 from outbox.services import enqueue_now, write_after_send
 
@@ -25,30 +26,53 @@ def _day(day: str | None) -> dt.date:
     return dt.date.fromisoformat(day) if day else timezone.localdate()
 
 
-def _batches(ids: list[int], size: int):
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def _keyset(queryset, field: str, size: int):
+    """Distinct values of `field` in ascending order, `size` at a time: one bounded query
+    per batch instead of the whole country's ids in memory at once."""
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(**{f"{field}__gt": last})
+        batch = list(page.order_by(field).values_list(field, flat=True).distinct()[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
+
+
+def sweep_batches(size: int | None = None):
+    """("organisations", ids) then ("consultants", ids), each batch at most `size` long.
+
+    The daily task and `send_reminders` walk the same batches, so a sweep over 30,000
+    homes never collects, records or dispatches more than one batch at a time."""
+    size = size or settings.REMINDER_BATCH_SIZE
+    with scopes_disabled():
+        for batch in _keyset(Organisation.objects.all(), "pk", size):
+            yield "organisations", batch
+        consultants = Membership.objects.filter(role=Role.CONSULTANT)
+        for batch in _keyset(consultants, "user_id", size):
+            yield "consultants", batch
+
+
+def batch_dues(day: dt.date, what: str, ids: list[int]):
+    """What is due for one batch of `sweep_batches`."""
+    if what == "organisations":
+        return services.reminders_collect(day=day, organisation_ids=ids)
+    return consultant_digest(day, ids)
 
 
 @shared_task(acks_late=True)
 def reminders_sweep_task(day: str | None = None) -> int:
-    """Daily (see the beat schedule in the admin): fan out one task per batch."""
+    """Daily (see the beat schedule in the admin): fan out one task per batch, so the
+    work is spread over every worker."""
     day = _day(day).isoformat()
-    size = settings.REMINDER_BATCH_SIZE
-    with scopes_disabled():
-        org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
-        consultant_ids = sorted(
-            set(Membership.objects.filter(role=Role.CONSULTANT).values_list("user_id", flat=True))
-        )
     # Emails a dead worker left half-done, or whose task was lost, get another go.
-    for email_id in services.emails_to_rescue(day=_day(day)):
-        reminder_email_send_task.delay(email_id)
+    with scopes_disabled():
+        for email_id in services.emails_to_rescue(day=_day(day)):
+            reminder_email_send_task.delay(email_id)
     batches = 0
-    for batch in _batches(org_ids, size):
-        reminders_batch_task.delay(day, batch)
-        batches += 1
-    for batch in _batches(consultant_ids, size):
-        reminders_digest_task.delay(day, batch)
+    for what, batch in sweep_batches():
+        task = reminders_batch_task if what == "organisations" else reminders_digest_task
+        task.delay(day, batch)
         batches += 1
     return batches
 
@@ -66,7 +90,11 @@ def reminders_batch_task(day: str, organisation_ids: list[int]) -> int:
     day_ = _day(day)
     with scopes_disabled():
         dues = services.reminders_collect(day=day_, organisation_ids=organisation_ids)
-        return len(_record_and_dispatch(day_, dues))
+        sent = len(_record_and_dispatch(day_, dues))
+        # The day's figures for the portfolio and the platform overview, worked out here a
+        # batch at a time so the first look of the day does not work out 30,000 at once.
+        summaries_for(list(Organisation.objects.filter(pk__in=organisation_ids)), today=day_)
+        return sent
 
 
 @shared_task(acks_late=True)

@@ -60,3 +60,39 @@ def test_staff_see_counts_by_outcome_reminders_and_sign_ups(client, today):
     assert "Newest Signup" in page.text and "Brand New Care" in page.text
     assert "Reminders sent from portfolios" in page.text
     assert "1 failed" in page.text
+
+
+def test_the_overview_counts_organisations_a_chunk_at_a_time(
+    client, today, monkeypatch, django_assert_max_num_queries
+):
+    """At national scale the overview must not load every home's answers at once (at 30,000
+    homes that was 6.4 GB and a killed worker): outcomes are counted a chunk at a time, in a
+    fixed number of queries per chunk."""
+    from assessments import summaries
+    from dashboards import read_models
+
+    staff = UserFactory(is_staff=True)
+    give_totp(staff)
+    catalogue = catalogue_with(simple_items(2))
+    for i in range(5):
+        done = assessment_for(OrganisationFactory(), catalogue)
+        if i % 2:
+            for response in done.responses.all():
+                answer(response)
+    monkeypatch.setattr(read_models, "OUTCOME_COUNT_CHUNK", 2)
+    sizes = []
+    real = summaries.summaries_for
+
+    def spy(organisations, **kwargs):
+        sizes.append(len(organisations))
+        return real(organisations, **kwargs)
+
+    monkeypatch.setattr(read_models, "summaries_for", spy)
+    client.force_login(staff)
+    with django_assert_max_num_queries(60):  # the first look of the day computes them all
+        page = client.get(URL)
+    assert sizes == [2, 2, 1]
+    with django_assert_max_num_queries(40):  # then stored summaries: 8 queries a chunk
+        client.get(URL)
+    counts = {key: count for key, _label, count, _tag in page.context["by_outcome"]}
+    assert counts["standards_met"] == 2 and counts["not_yet"] == 3

@@ -2,16 +2,13 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from organisations.models import Membership, Organisation, Role
 from reminders import services
-from reminders.collect import consultant_digest
-from reminders.tasks import email_send
+from reminders.tasks import batch_dues, email_send, sweep_batches
 
 
 class Command(BaseCommand):
@@ -28,34 +25,28 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as e:
             raise CommandError(f"--date must look like 2026-06-30 ({e}).") from e
-        with scopes_disabled():
-            org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
-            consultants = sorted(
-                set(
-                    Membership.objects.filter(role=Role.CONSULTANT).values_list(
-                        "user_id", flat=True
-                    )
+        new = sent = 0
+        # Batch by batch, as the daily task does: what one batch found is sent before the
+        # next is collected, so a stop half-way loses nothing already sent.
+        for what, ids in sweep_batches():
+            with scopes_disabled():
+                dues = batch_dues(day, what, ids)
+                if dry_run:
+                    with transaction.atomic():
+                        recorded = services.reminders_record(dues=dues)
+                        transaction.set_rollback(True)
+                    for d in recorded:
+                        self.stdout.write(
+                            f"would send [{d.kind}] to user {d.recipient_id}: {d.title}"
+                        )
+                    new += len(recorded)
+                    continue
+                new += len(services.reminders_record(dues=dues))
+                email_ids = services.reminders_dispatch(
+                    day=day, recipient_ids=services.recipients_of(dues)
                 )
-            )
-            dues = []
-            size = settings.REMINDER_BATCH_SIZE
-            for i in range(0, len(org_ids), size):
-                dues += services.reminders_collect(day=day, organisation_ids=org_ids[i : i + size])
-            dues += consultant_digest(day, consultants)
-            if dry_run:
-                with transaction.atomic():
-                    new = services.reminders_record(dues=dues)
-                    transaction.set_rollback(True)
-                for d in new:
-                    self.stdout.write(f"would send [{d.kind}] to user {d.recipient_id}: {d.title}")
-                self.stdout.write(f"{len(new)} reminder(s) would be sent on {day}.")
-                return
-            new = services.reminders_record(dues=dues)
-            email_ids = services.reminders_dispatch(
-                day=day, recipient_ids=services.recipients_of(dues)
-            )
-            sent = 0
-            for email_id in email_ids:
-                if email_send(email_id) == "sent":
-                    sent += 1
-            self.stdout.write(f"{len(new)} new reminder(s); {sent} email(s) sent on {day}.")
+                sent += sum(email_send(email_id) == "sent" for email_id in email_ids)
+        if dry_run:
+            self.stdout.write(f"{new} reminder(s) would be sent on {day}.")
+        else:
+            self.stdout.write(f"{new} new reminder(s); {sent} email(s) sent on {day}.")
