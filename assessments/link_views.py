@@ -23,7 +23,9 @@ from .models import Assessment, Response
 
 
 def _document(request: HttpRequest, pk: int) -> Document:
-    return get_object_or_404(Document.objects.filter(organisation=request.organisation), pk=pk)
+    return get_object_or_404(
+        Document.objects.filter(organisation=request.organisation).active(), pk=pk
+    )
 
 
 def _response(request: HttpRequest, pk: int) -> Response:
@@ -116,7 +118,9 @@ def response_link(request: HttpRequest, org: str, response_pk: int) -> HttpRespo
     response = _response(request, response_pk)
     document_pk = request.POST.get("document", "")
     document = (
-        Document.objects.filter(organisation=request.organisation, pk=int(document_pk)).first()
+        Document.objects.filter(organisation=request.organisation, pk=int(document_pk))
+        .active()
+        .first()
         if document_pk.isascii() and document_pk.isdigit()
         else None
     )

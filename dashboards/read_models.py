@@ -104,6 +104,7 @@ OUTCOME_TAGS = {
 def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]:
     return dict(
         Document.objects.filter(organisation_id__in=organisation_ids, next_review_due__lt=today)
+        .active()
         .values_list("organisation_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -164,6 +165,7 @@ def core_policies_missing(organisation: Organisation) -> list[str]:
     found = set()
     documents = (
         Document.objects.filter(organisation=organisation)
+        .active()
         .filter(Q(versions__isnull=False) | ~Q(location=""))
         .values_list("title", "kind")
         .distinct()
@@ -238,6 +240,9 @@ ACTIVITY_PHRASES = {
     "document.created": "added the document “{object}”",
     "document.updated": "updated the document “{object}”",
     "document.deleted": "deleted the document “{object}”",
+    "document.archived": "archived the document “{object}”",
+    "document.restored": "restored the archived document “{object}”",
+    "document.purged": "deleted for good the archived document “{object}”",
     "document.version_added": "uploaded a new version of “{object}”",
     "document.linked": "linked a document: {object}",
     "document.unlinked": "unlinked a document: {object}",
@@ -363,7 +368,9 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
         board.next_items = next_items(responses)
         board.warnings, board.warnings_total = _warnings(assessment, responses, today)
     board.documents_due = list(
-        Document.objects.filter(organisation=organisation).due_for_review(today)[:NEXT_ITEMS_SHOWN]
+        Document.objects.filter(organisation=organisation)
+        .active()
+        .due_for_review(today)[:NEXT_ITEMS_SHOWN]
     )
     board.actions_overdue = list(
         overdue_actions([organisation.pk], today).select_related("owner")[:NEXT_ITEMS_SHOWN]

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from organisations.services import activity_record, changes_between, snapshot
 
@@ -28,7 +30,10 @@ __all__ = [
     "training_summary",
     "document_create",
     "document_update",
-    "document_delete",
+    "document_archive",
+    "document_restore",
+    "document_purge",
+    "documents_purge",
     "version_add",
     "staff_member_save",
     "training_record_add",
@@ -116,23 +121,75 @@ def document_update(*, document: Document, before: dict[str, Any], by, request=N
 
 
 @transaction.atomic
-def document_delete(*, document: Document, by, request=None) -> None:
-    """Delete a document and its files; refused while it backs any response."""
+def document_archive(*, document: Document, by, request=None) -> Document:
+    """Take a document out of the library; an admin can restore it for 30 days.
+
+    Refused while it backs any response. Its versions and files stay until the purge."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.archived_at is not None:
+        return document  # a second click: already archived
     if document.links.exists():
         raise ValidationError("This document backs answers in an assessment. Unlink it first.")
-    names = list(DocumentVersion.objects.filter(document=document).values_list("file", flat=True))
+    document.archived_at = timezone.now()
+    document.archived_by = by
+    document.save(update_fields=["archived_at", "archived_by", "updated_at"])
     activity_record(
         organisation=document.organisation,
         actor=by,
-        action="document.deleted",
+        action="document.archived",
         target=document,
-        changes={"title": document.title, "versions": len(names)},
+        changes={"versions": document.versions.count(), "purge_on": document.purge_on.isoformat()},
         request=request,
     )
-    storage = DocumentVersion._meta.get_field("file").storage
+    return document
+
+
+@transaction.atomic
+def document_restore(*, document: Document, by, request=None) -> Document:
+    """Put an archived document back in the library, with all its versions."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.archived_at is None:
+        return document
+    archived_at = document.archived_at
+    document.archived_at = None
+    document.archived_by = None
+    document.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    activity_record(
+        organisation=document.organisation,
+        actor=by,
+        action="document.restored",
+        target=document,
+        changes={"archived_at": archived_at.isoformat()},
+        request=request,
+    )
+    return document
+
+
+@transaction.atomic
+def document_purge(*, document: Document) -> None:
+    """Delete an archived document, its versions and, once committed, its files."""
+    names = list(DocumentVersion.objects.filter(document=document).values_list("file", flat=True))
+    activity_record(
+        organisation=document.organisation,
+        actor=None,
+        action="document.purged",
+        target=document,
+        changes={"versions": len(names), "archived_at": document.archived_at.isoformat()},
+    )
+    storage = version_storage()
     document.delete()
     # Remove the files only once the rows are gone for good.
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def documents_purge(*, now=None) -> int:
+    """Purge every document archived longer than the restore period (all organisations)."""
+    with scopes_disabled():
+        due = list(Document.objects.archived().purge_due(now).select_related("organisation"))
+    for document in due:
+        with scope(organisation=document.organisation):
+            document_purge(document=document)
+    return len(due)
 
 
 def version_storage():
