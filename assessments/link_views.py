@@ -161,6 +161,9 @@ def response_upload(request: HttpRequest, org: str, response_pk: int) -> HttpRes
             file=form.cleaned_data["file"],
             checked=form.checked,
         )
+    except evidence_services.UploadFailed as error:
+        form.add_error("file", error)
+        return _fragment(request, response, upload_form=form)
     except ValidationError as error:
         form.add_error(None, error)
         return _fragment(request, response, upload_form=form)

@@ -4,6 +4,7 @@ Other apps: `from evidence.services import training_summary, TrainingSummary` (t
 figure; see evidence/training.py for the scope rules).
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,10 @@ from .models import (
 from .training import TrainingSummary, training_summary
 from .uploads import CheckedUpload
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
+    "UploadFailed",
     "TrainingSummary",
     "training_summary",
     "document_create",
@@ -192,6 +196,24 @@ def documents_purge(*, now=None) -> int:
     return len(due)
 
 
+class UploadFailed(ValidationError):
+    """The file could not be stored (disk full, storage unreachable). Nothing was saved."""
+
+
+UPLOAD_FAILED_MESSAGE = (
+    "The upload failed: we could not store the file, so nothing was saved. "
+    "Try again in a few minutes. If it keeps failing, tell your administrator."
+)
+
+
+def _delete_quietly(storage, name: str) -> None:
+    """Remove what a failed save left; if even that fails, `orphaned_files` finds it later."""
+    try:
+        storage.delete(name)
+    except Exception:
+        logger.exception("Could not remove %s after a failed upload", name)
+
+
 def version_storage():
     return DocumentVersion._meta.get_field("file").storage
 
@@ -214,8 +236,16 @@ def version_add(
         sha256=checked.sha256,
         uploaded_by=by,
     )
-    file.seek(0)
-    version.file.save(checked.display_name, file, save=False)  # key: random, under org_<id>/
+    storage = version_storage()
+    name = version.file.field.generate_filename(version, checked.display_name)  # org_<id>/...
+    try:
+        file.seek(0)
+        version.file.name = storage.save(name, file, max_length=version.file.field.max_length)
+    except Exception as exc:
+        # Disk full, S3 down...: a partial file may be on disk under `name`.
+        logger.exception("Storing %s for document %s failed", name, document.pk)
+        _delete_quietly(storage, name)
+        raise UploadFailed(UPLOAD_FAILED_MESSAGE, code="storage") from exc
     try:
         version.full_clean(exclude=["file", "uploaded_by"])
         version.save()
@@ -228,7 +258,7 @@ def version_add(
             request=request,
         )
     except Exception:
-        version_storage().delete(version.file.name)  # leave nothing behind in storage
+        _delete_quietly(storage, version.file.name)  # leave nothing behind in storage
         raise
     return version
 

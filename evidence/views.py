@@ -98,16 +98,21 @@ def document_create(request: HttpRequest, org: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.DOCUMENT_FIELDS}
-        document = services.document_create(
-            organisation=request.organisation,
-            data=data,
-            by=request.user,
-            file=form.cleaned_data.get("file"),
-            checked=form.checked,
-            request=request,
-        )
-        messages.success(request, f"“{document.title}” is in your library.")
-        return redirect("evidence:document", org, document.pk)
+        try:
+            document = services.document_create(
+                organisation=request.organisation,
+                data=data,
+                by=request.user,
+                file=form.cleaned_data.get("file"),
+                checked=form.checked,
+                request=request,
+            )
+        except services.UploadFailed as error:
+            # The whole document is rolled back; what was typed stays in the form.
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"“{document.title}” is in your library.")
+            return redirect("evidence:document", org, document.pk)
     return render(request, "evidence/document_form.html", {"form": form})
 
 
@@ -198,13 +203,17 @@ def version_upload(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     form = VersionUploadForm(request.POST, request.FILES, request=request)
     if not form.is_valid():
         return document_detail(request, org, pk, upload_form=form)
-    version = services.version_add(
-        document=document,
-        file=form.cleaned_data["file"],
-        checked=form.checked,
-        by=request.user,
-        request=request,
-    )
+    try:
+        version = services.version_add(
+            document=document,
+            file=form.cleaned_data["file"],
+            checked=form.checked,
+            by=request.user,
+            request=request,
+        )
+    except services.UploadFailed as error:
+        form.add_error("file", error)
+        return document_detail(request, org, pk, upload_form=form)
     messages.success(
         request, f"Version {version.number} uploaded. Earlier versions are kept below."
     )
