@@ -252,6 +252,7 @@ ACTIVITY_PHRASES = {
     "training.deleted": "deleted a training record",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
+    "organisation.closing": "closed the organisation (erased after 30 days)",
     "membership.created": "added a team member",
     "membership.removed": "removed a team member",
     "membership.role_changed": "changed a team member's role",

@@ -43,6 +43,8 @@ PHRASES = {
     "training.deleted": "deleted a training record",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
+    "organisation.closing": "closed the organisation (erased after 30 days)",
+    "organisation.closure_cancelled_by_support": "cancelled the organisation's closure",
     "membership.created": "added a team member",
     "membership.removed": "removed a team member",
     "membership.role_changed": "changed a team member's role",
@@ -116,6 +118,10 @@ LABELS = {
     "last_reviewed_on": "Last reviewed",
     "next_review_due": "Next review due",
     "effective_on": "Effective from",
+    "erase_on": "Erased on",
+    "purge_on": "Deleted for good on",
+    "archived_at": "Archived on",
+    "versions": "Versions",
 }
 # Internal references that mean nothing to a reader.
 HIDDEN = {"request", "sha256"}
