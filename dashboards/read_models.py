@@ -253,6 +253,7 @@ ACTIVITY_PHRASES = {
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "organisation.closing": "closed the organisation (erased after 30 days)",
+    "organisation.exported": "downloaded everything as a zip",
     "membership.created": "added a team member",
     "membership.removed": "removed a team member",
     "membership.role_changed": "changed a team member's role",

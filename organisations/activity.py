@@ -44,6 +44,7 @@ PHRASES = {
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "organisation.closing": "closed the organisation (erased after 30 days)",
+    "organisation.exported": "downloaded everything as a zip",
     "organisation.closure_cancelled_by_support": "cancelled the organisation's closure",
     "membership.created": "added a team member",
     "membership.removed": "removed a team member",
