@@ -42,3 +42,22 @@ def test_an_admin_closes_the_organisation_and_sees_the_closing_notice(
         page.set_viewport_size({"width": width, "height": height})
         assert_accessible(page)
         screenshot(page, f"organisation-closing-home-{width}")
+
+
+def test_the_organisation_details_page_offers_download_and_close(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R3", slug="vl4r3")
+    admin = UserFactory(email="manager@larkspur.example", full_name="Ama Boateng")
+    MembershipFactory(organisation=org, user=admin, role=Role.ADMIN)
+    login(page, admin)
+    page.goto(live_url("/o/vl4r3/settings/"))
+    section = page.get_by_role("region", name="Leaving DSPT Portal")
+    section.scroll_into_view_if_needed()
+    assert section.get_by_role("link", name="Download everything (zip)").is_visible()
+    for width, height in ((768, 1024), (375, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        section.scroll_into_view_if_needed()
+        screenshot(page, f"settings-leaving-{width}", full_page=False)
