@@ -36,7 +36,12 @@ def reminders_sweep_task(day: str | None = None) -> int:
     day = _day(day).isoformat()
     size = settings.REMINDER_BATCH_SIZE
     with scopes_disabled():
-        org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+        # A closing organisation is read-only until its erasure: nothing to remind anyone of.
+        org_ids = list(
+            Organisation.objects.filter(closes_on__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         consultant_ids = sorted(
             set(Membership.objects.filter(role=Role.CONSULTANT).values_list("user_id", flat=True))
         )

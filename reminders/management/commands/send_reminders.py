@@ -29,7 +29,12 @@ class Command(BaseCommand):
         except ValueError as e:
             raise CommandError(f"--date must look like 2026-06-30 ({e}).") from e
         with scopes_disabled():
-            org_ids = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+            # A closing organisation is read-only until its erasure: nothing to remind anyone of.
+            org_ids = list(
+                Organisation.objects.filter(closes_on__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             consultants = sorted(
                 set(
                     Membership.objects.filter(role=Role.CONSULTANT).values_list(
