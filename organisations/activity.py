@@ -123,6 +123,7 @@ LABELS = {
     "purge_on": "Deleted for good on",
     "archived_at": "Archived on",
     "versions": "Versions",
+    "invitations_withdrawn": "Invitations withdrawn",
 }
 # Internal references that mean nothing to a reader.
 HIDDEN = {"request", "sha256"}

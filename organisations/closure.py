@@ -17,7 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from .models import CLOSURE_GRACE_DAYS, ActivityLog, Organisation, OrganisationClosure
+from .models import (
+    CLOSURE_GRACE_DAYS,
+    ActivityLog,
+    Invitation,
+    Organisation,
+    OrganisationClosure,
+)
 from .services import activity_record, staff_action_record
 from .signals import organisation_erased
 
@@ -32,6 +38,13 @@ def organisation_close(*, organisation: Organisation, by, request=None) -> Organ
         raise ValidationError(f"{organisation.name} is already closing.")
     organisation.closes_on = timezone.localdate() + dt.timedelta(days=CLOSURE_GRACE_DAYS)
     organisation.save(update_fields=["closes_on", "updated_at"])
+    # Nobody new joins an organisation that is closing (accepting is not under /o/<org>/).
+    with scopes_disabled():
+        withdrawn = (
+            Invitation.objects.filter(organisation=organisation)
+            .pending()
+            .update(revoked_at=timezone.now())
+        )
     closure = OrganisationClosure.objects.create(
         organisation=organisation,
         name=organisation.name,
@@ -45,7 +58,10 @@ def organisation_close(*, organisation: Organisation, by, request=None) -> Organ
         actor=by,
         action="organisation.closing",
         target=organisation,
-        changes={"erase_on": organisation.closes_on.isoformat()},
+        changes={
+            "erase_on": organisation.closes_on.isoformat(),
+            "invitations_withdrawn": withdrawn,
+        },
         request=request,
     )
     return closure

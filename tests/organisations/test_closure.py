@@ -18,7 +18,13 @@ from organisations.models import ActivityLog, Membership, Organisation, Organisa
 from organisations.tasks import organisations_erase_task
 from tests.evidence.conftest import stored_names
 from tests.evidence.factories import DocumentFactory, add_version, make_response, upload
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_totp
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    give_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +49,7 @@ def _admin(org):
 
 
 def test_an_admin_confirms_with_the_ods_code_and_the_grace_period_starts(organisation, client_as):
+    invitation = InvitationFactory(organisation=organisation)
     admin = client_as(Role.ADMIN)
     page = admin.get(_close_url(organisation)).content.decode()
     assert "After 30 days its assessments, answers, documents" in page
@@ -63,6 +70,8 @@ def test_an_admin_confirms_with_the_ods_code_and_the_grace_period_starts(organis
     )
     with scopes_disabled():
         assert ActivityLog.objects.filter(action="organisation.closing").exists()
+        invitation.refresh_from_db()
+    assert invitation.revoked_at is not None  # nobody new joins a closing organisation
 
 
 def test_during_the_grace_period_everyone_sees_the_date_and_nobody_can_edit(
