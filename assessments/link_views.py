@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dspt_portal.deadlines import dspt_deadline
+from evidence import services as evidence_services
 from evidence.forms import QuickUploadForm
 from evidence.models import Document
 from evidence.uploads import streaming_size_limit
@@ -23,7 +24,9 @@ from .states import AssessmentLocked
 
 
 def _document(request: HttpRequest, pk: int) -> Document:
-    return get_object_or_404(Document.objects.filter(organisation=request.organisation), pk=pk)
+    return get_object_or_404(
+        Document.objects.filter(organisation=request.organisation).active(), pk=pk
+    )
 
 
 def _response(request: HttpRequest, pk: int) -> Response:
@@ -135,7 +138,9 @@ def response_link(request: HttpRequest, org: str, response_pk: int) -> HttpRespo
     response = _response(request, response_pk)
     document_pk = request.POST.get("document", "")
     document = (
-        Document.objects.filter(organisation=request.organisation, pk=int(document_pk)).first()
+        Document.objects.filter(organisation=request.organisation, pk=int(document_pk))
+        .active()
+        .first()
         if document_pk.isascii() and document_pk.isdigit()
         else None
     )
@@ -190,6 +195,9 @@ def response_upload(request: HttpRequest, org: str, response_pk: int) -> HttpRes
         )
     except AssessmentLocked as locked:  # locked since the check above: nothing was stored
         return _refused(request, response, locked)
+    except evidence_services.UploadFailed as error:
+        form.add_error("file", error)
+        return _fragment(request, response, upload_form=form)
     except ValidationError as error:
         form.add_error(None, error)
         return _fragment(request, response, upload_form=form)

@@ -3,7 +3,7 @@
 from django.dispatch import receiver
 from django_scopes import scopes_disabled
 
-from organisations.signals import member_leaving
+from organisations.signals import member_leaving, organisation_erased
 
 from .models import ImprovementAction, Response
 
@@ -14,3 +14,10 @@ def release_owned_items(sender, *, organisation, user_id, **kwargs) -> None:
     with scopes_disabled():
         for model in (ImprovementAction, Response):
             model.objects.filter(organisation=organisation, owner_id=user_id).update(owner=None)
+
+
+@receiver(organisation_erased, dispatch_uid="assessments.erase_answer_history")
+def erase_answer_history(sender, *, organisation_id, **kwargs) -> None:
+    """The answers' history records have no cascading key (django-simple-history copies
+    the row without constraints, and records each cascaded delete): delete them all."""
+    Response.history.filter(organisation_id=organisation_id).delete()

@@ -39,6 +39,8 @@ class SummaryOutcome:
     coverage_text: str = ""
     is_partial: bool = False
     by_standard: list[Progress] = field(default_factory=list)
+    # The responses that count now (`Outcome.counted`): improvement actions read it.
+    counted: frozenset = frozenset()
 
     @property
     def percent_mandatory_done(self) -> int:
@@ -49,6 +51,10 @@ class SummaryOutcome:
     @property
     def next_label(self) -> str:
         return self.next_level.label if self.next_level else ""
+
+
+# Part of every fingerprint: a change to what `figures_of` stores makes old rows stale.
+FIGURES_VERSION = 2
 
 
 def figures_of(outcome) -> dict:
@@ -65,6 +71,7 @@ def figures_of(outcome) -> dict:
             [p.key, p.label, p.answered, p.total, p.mandatory_answered, p.mandatory_total]
             for p in outcome.by_standard
         ],
+        "counted": sorted(outcome.counted),
     }
 
 
@@ -79,6 +86,7 @@ def summary_from(figures: dict) -> SummaryOutcome:
         coverage_text=figures["coverage_text"],
         is_partial=figures["is_partial"],
         by_standard=[Progress(*p) for p in figures["by_standard"]],
+        counted=frozenset(figures["counted"]),
     )
 
 
@@ -133,6 +141,7 @@ def fingerprints(assessments: list, today: dt.date) -> dict[int, str]:
     for a in assessments:
         org = a.organisation
         parts = (
+            FIGURES_VERSION,
             today,
             a.pk,
             a.catalogue_id,

@@ -182,6 +182,7 @@ OUTCOME_TAGS = {
 def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]:
     return dict(
         Document.objects.filter(organisation_id__in=organisation_ids, next_review_due__lt=today)
+        .active()
         .values_list("organisation_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -246,6 +247,7 @@ def core_policies_missing(organisation: Organisation) -> list[str]:
     found = set()
     documents = (
         Document.objects.filter(organisation=organisation)
+        .active()
         .filter(Q(versions__isnull=False) | ~Q(location=""))
         .values_list("title", "kind")
         .distinct()
@@ -320,6 +322,9 @@ ACTIVITY_PHRASES = {
     "document.created": "added the document “{object}”",
     "document.updated": "updated the document “{object}”",
     "document.deleted": "deleted the document “{object}”",
+    "document.archived": "archived the document “{object}”",
+    "document.restored": "restored the archived document “{object}”",
+    "document.purged": "deleted for good the archived document “{object}”",
     "document.version_added": "uploaded a new version of “{object}”",
     "document.linked": "linked a document: {object}",
     "document.unlinked": "unlinked a document: {object}",
@@ -329,6 +334,8 @@ ACTIVITY_PHRASES = {
     "training.deleted": "deleted a training record",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
+    "organisation.closing": "closed the organisation (erased after 30 days)",
+    "organisation.exported": "downloaded everything as a zip",
     "membership.created": "added a team member",
     "membership.removed": "removed a team member",
     "membership.role_changed": "changed a team member's role",
@@ -455,7 +462,9 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
             board.warnings, board.warnings_total = _warnings(assessment, responses, today)
     board.publication = latest_publications([organisation.pk], today).get(organisation.pk)
     board.documents_due = list(
-        Document.objects.filter(organisation=organisation).due_for_review(today)[:NEXT_ITEMS_SHOWN]
+        Document.objects.filter(organisation=organisation)
+        .active()
+        .due_for_review(today)[:NEXT_ITEMS_SHOWN]
     )
     counted = {organisation.pk: board.outcome.counted} if board.outcome else {}
     board.actions_overdue = still_overdue(

@@ -4,6 +4,10 @@ from django.shortcuts import render
 
 
 def permission_denied(request, exception=None):
+    organisation = getattr(request, "organisation", None)
+    if organisation is not None and organisation.is_closing:
+        # Not "your role does not allow this": nobody may change a closing organisation.
+        return render(request, "organisations/closing_blocked.html", status=403)
     return render(request, "403.html", status=403)
 
 

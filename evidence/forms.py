@@ -186,7 +186,9 @@ class TrainingRecordForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].queryset = Document.objects.filter(organisation=organisation)
+        self.fields["evidence"].queryset = Document.objects.filter(
+            organisation=organisation
+        ).active()
         self.fields["evidence"].empty_label = "None"
 
     def clean_completed_on(self):

@@ -32,6 +32,8 @@ class ReviewStatus(models.TextChoices):
 
 
 REVIEW_DUE_SOON_DAYS = 30
+# An archived document can be restored by an admin for this long; then its files are purged.
+ARCHIVE_RESTORE_DAYS = 30
 # Policies at least every 3 years (1.3.1); registers, logs and the rest yearly
 # (docs/dspt-rules.md §7).
 REVIEW_INTERVAL_YEARS = {DocumentKind.POLICY: 3}
@@ -48,6 +50,18 @@ def default_next_review(kind: str, last_reviewed_on: dt.date | None) -> dt.date 
 
 
 class DocumentQuerySet(models.QuerySet):
+    def active(self) -> "DocumentQuerySet":
+        """In the library: not archived. Every list of documents starts here."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> "DocumentQuerySet":
+        return self.filter(archived_at__isnull=False)
+
+    def purge_due(self, now: dt.datetime | None = None) -> "DocumentQuerySet":
+        """Archived longer than the restore period: their rows and files can go."""
+        now = now or timezone.now()
+        return self.filter(archived_at__lte=now - dt.timedelta(days=ARCHIVE_RESTORE_DAYS))
+
     def with_review_status(self, status: str, on: dt.date | None = None) -> "DocumentQuerySet":
         """Documents whose review status (see `Document.review_status`) is `status` on `on`."""
         on = on or timezone.localdate()
@@ -108,6 +122,16 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Archived instead of deleted: out of every list, restorable by an admin for
+    # ARCHIVE_RESTORE_DAYS, then purged with its files by evidence.tasks.documents_purge_task.
+    archived_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedManager(
         organisation="organisation", _manager_class=DocumentQuerySet.as_manager().__class__
@@ -118,6 +142,13 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def purge_on(self) -> dt.datetime | None:
+        """When an archived document and its files go for good."""
+        if self.archived_at is None:
+            return None
+        return self.archived_at + dt.timedelta(days=ARCHIVE_RESTORE_DAYS)
 
     @staticmethod
     def current_version_prefetch(prefix: str = "") -> models.Prefetch:

@@ -4,12 +4,15 @@ Other apps: `from evidence.services import training_summary, TrainingSummary` (t
 figure; see evidence/training.py for the scope rules).
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 
 from organisations.services import activity_record, changes_between, snapshot
 
@@ -23,12 +26,18 @@ from .models import (
 from .training import TrainingSummary, training_summary
 from .uploads import CheckedUpload
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
+    "UploadFailed",
     "TrainingSummary",
     "training_summary",
     "document_create",
     "document_update",
-    "document_delete",
+    "document_archive",
+    "document_restore",
+    "document_purge",
+    "documents_purge",
     "version_add",
     "staff_member_save",
     "training_record_add",
@@ -116,23 +125,93 @@ def document_update(*, document: Document, before: dict[str, Any], by, request=N
 
 
 @transaction.atomic
-def document_delete(*, document: Document, by, request=None) -> None:
-    """Delete a document and its files; refused while it backs any response."""
+def document_archive(*, document: Document, by, request=None) -> Document:
+    """Take a document out of the library; an admin can restore it for 30 days.
+
+    Refused while it backs any response. Its versions and files stay until the purge."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.archived_at is not None:
+        return document  # a second click: already archived
     if document.links.exists():
         raise ValidationError("This document backs answers in an assessment. Unlink it first.")
-    names = list(DocumentVersion.objects.filter(document=document).values_list("file", flat=True))
+    document.archived_at = timezone.now()
+    document.archived_by = by
+    document.save(update_fields=["archived_at", "archived_by", "updated_at"])
     activity_record(
         organisation=document.organisation,
         actor=by,
-        action="document.deleted",
+        action="document.archived",
         target=document,
-        changes={"title": document.title, "versions": len(names)},
+        changes={"versions": document.versions.count(), "purge_on": document.purge_on.isoformat()},
         request=request,
     )
-    storage = DocumentVersion._meta.get_field("file").storage
+    return document
+
+
+@transaction.atomic
+def document_restore(*, document: Document, by, request=None) -> Document:
+    """Put an archived document back in the library, with all its versions."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.archived_at is None:
+        return document
+    archived_at = document.archived_at
+    document.archived_at = None
+    document.archived_by = None
+    document.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    activity_record(
+        organisation=document.organisation,
+        actor=by,
+        action="document.restored",
+        target=document,
+        changes={"archived_at": archived_at.isoformat()},
+        request=request,
+    )
+    return document
+
+
+@transaction.atomic
+def document_purge(*, document: Document) -> None:
+    """Delete an archived document, its versions and, once committed, its files."""
+    names = list(DocumentVersion.objects.filter(document=document).values_list("file", flat=True))
+    activity_record(
+        organisation=document.organisation,
+        actor=None,
+        action="document.purged",
+        target=document,
+        changes={"versions": len(names), "archived_at": document.archived_at.isoformat()},
+    )
+    storage = version_storage()
     document.delete()
     # Remove the files only once the rows are gone for good.
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+def documents_purge(*, now=None) -> int:
+    """Purge every document archived longer than the restore period (all organisations)."""
+    with scopes_disabled():
+        due = list(Document.objects.archived().purge_due(now).select_related("organisation"))
+    for document in due:
+        with scope(organisation=document.organisation):
+            document_purge(document=document)
+    return len(due)
+
+
+class UploadFailed(ValidationError):
+    """The file could not be stored (disk full, storage unreachable). Nothing was saved."""
+
+
+UPLOAD_FAILED_MESSAGE = (
+    "The upload failed: we could not store the file, so nothing was saved. "
+    "Try again in a few minutes. If it keeps failing, tell your administrator."
+)
+
+
+def _delete_quietly(storage, name: str) -> None:
+    """Remove what a failed save left; if even that fails, `orphaned_files` finds it later."""
+    try:
+        storage.delete(name)
+    except Exception:
+        logger.exception("Could not remove %s after a failed upload", name)
 
 
 def version_storage():
@@ -157,8 +236,16 @@ def version_add(
         sha256=checked.sha256,
         uploaded_by=by,
     )
-    file.seek(0)
-    version.file.save(checked.display_name, file, save=False)  # key: random, under org_<id>/
+    storage = version_storage()
+    name = version.file.field.generate_filename(version, checked.display_name)  # org_<id>/...
+    try:
+        file.seek(0)
+        version.file.name = storage.save(name, file, max_length=version.file.field.max_length)
+    except Exception as exc:
+        # Disk full, S3 down...: a partial file may be on disk under `name`.
+        logger.exception("Storing %s for document %s failed", name, document.pk)
+        _delete_quietly(storage, name)
+        raise UploadFailed(UPLOAD_FAILED_MESSAGE, code="storage") from exc
     try:
         version.full_clean(exclude=["file", "uploaded_by"])
         version.save()
@@ -171,7 +258,7 @@ def version_add(
             request=request,
         )
     except Exception:
-        version_storage().delete(version.file.name)  # leave nothing behind in storage
+        _delete_quietly(storage, version.file.name)  # leave nothing behind in storage
         raise
     return version
 

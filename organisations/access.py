@@ -57,6 +57,11 @@ class OrganisationMiddleware:
             raise Http404("No such organisation.")
         request.organisation = membership.organisation
         request.membership = membership
+        if membership.organisation.is_closing:
+            # Closing: read-only for everyone until the erasure (see organisations/closure.py).
+            membership.read_only = True
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                raise PermissionDenied("This organisation is closing: nothing can be changed.")
         with scope(organisation=membership.organisation):
             response = view_func(request, *view_args, **view_kwargs)
             # Render lazily built responses while the scope is still active.

@@ -27,6 +27,9 @@ PHRASES = {
     "document.created": "added the document “{object}”",
     "document.updated": "updated the document “{object}”",
     "document.deleted": "deleted the document “{object}”",
+    "document.archived": "archived the document “{object}”",
+    "document.restored": "restored the archived document “{object}”",
+    "document.purged": "deleted for good the archived document “{object}”",
     "document.version_added": "uploaded a new version of “{object}”",
     "document.linked": "linked the document “{object}” to an item",
     "document.unlinked": "unlinked the document “{object}” from an item",
@@ -40,6 +43,9 @@ PHRASES = {
     "training.deleted": "deleted a training record",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
+    "organisation.closing": "closed the organisation (erased after 30 days)",
+    "organisation.exported": "downloaded everything as a zip",
+    "organisation.closure_cancelled_by_support": "cancelled the organisation's closure",
     "membership.created": "added a team member",
     "membership.removed": "removed a team member",
     "membership.role_changed": "changed a team member's role",
@@ -113,6 +119,11 @@ LABELS = {
     "last_reviewed_on": "Last reviewed",
     "next_review_due": "Next review due",
     "effective_on": "Effective from",
+    "erase_on": "Erased on",
+    "purge_on": "Deleted for good on",
+    "archived_at": "Archived on",
+    "versions": "Versions",
+    "invitations_withdrawn": "Invitations withdrawn",
 }
 # Internal references that mean nothing to a reader.
 HIDDEN = {"request", "sha256"}

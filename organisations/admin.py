@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
-from .models import ActivityLog, Invitation, Membership, Organisation
+from .closure import organisation_closure_restore
+from .models import ActivityLog, Invitation, Membership, Organisation, OrganisationClosure
 from .services import staff_action_record
 
 
@@ -53,12 +55,20 @@ class MembershipInline(admin.StackedInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(StaffAuditedAdmin):
-    list_display = ["name", "ods_code", "service_type", "parent", "require_mfa", "created_at"]
+    list_display = [
+        "name",
+        "ods_code",
+        "service_type",
+        "parent",
+        "require_mfa",
+        "closes_on",
+        "created_at",
+    ]
     list_filter = ["service_type", "require_mfa", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "ods_code", "cqc_location_id", "postcode"]
     prepopulated_fields = {"slug": ["ods_code"]}
     raw_id_fields = ["parent", "ig_lead", "senior_accountable_person"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["closes_on", "created_at", "updated_at"]
     inlines = [MembershipInline]
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -176,3 +186,44 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OrganisationClosure)
+class OrganisationClosureAdmin(admin.ModelAdmin):
+    """Closed organisations: who closed each, when, when it is (or was) erased. Read-only,
+    kept after the erasure; the one action restores an organisation still in its grace
+    period (written to its activity log with the staff member's name)."""
+
+    list_display = [
+        "name",
+        "ods_code",
+        "status",
+        "closed_by_email",
+        "closed_at",
+        "erase_on",
+        "erased_at",
+        "restored_at",
+        "restored_by_email",
+    ]
+    list_filter = [("erased_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "ods_code", "closed_by_email"]
+    actions = ["restore"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Restore the selected organisations (cancel the closure)")
+    def restore(self, request, queryset):
+        for closure in queryset.select_related("organisation"):
+            try:
+                organisation_closure_restore(closure=closure, staff=request.user, request=request)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{closure.name} is open again.", messages.SUCCESS)

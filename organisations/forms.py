@@ -159,3 +159,27 @@ class InvitationForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, label="Role")
+
+
+class CloseOrganisationForm(forms.Form):
+    """Closing is final after the grace period: the admin types the ODS code to confirm."""
+
+    ods_code = forms.CharField(label="Type your ODS code to confirm", max_length=20)
+    understood = forms.BooleanField(
+        label="I understand that after the grace period everything is erased and cannot be "
+        "brought back.",
+        error_messages={"required": "Tick the box to confirm you understand."},
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["ods_code"].help_text = f"Your ODS code is {organisation.ods_code}."
+
+    def clean_ods_code(self) -> str:
+        code = normalise_ods_code(self.cleaned_data["ods_code"])
+        if code != self.organisation.ods_code:
+            raise forms.ValidationError(
+                f"That is not this organisation's ODS code. Type {self.organisation.ods_code}."
+            )
+        return code

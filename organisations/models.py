@@ -128,6 +128,9 @@ class Organisation(models.Model):
         default=False,
         help_text="Everyone in this organisation must set up an authenticator app.",
     )
+    # Set when an admin closes the organisation: from then on it is read-only, and on this
+    # day its data and files are erased (organisations.tasks.organisations_erase_task).
+    closes_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,6 +139,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ods_code})"
+
+    @property
+    def is_closing(self) -> bool:
+        return self.closes_on is not None
 
     def clean(self) -> None:
         self.ods_code = normalise_ods_code(self.ods_code)
@@ -205,7 +212,12 @@ class Membership(models.Model):
     def rank(self) -> int:
         return ROLE_RANK[Role(self.role)]
 
+    # Set by OrganisationMiddleware while the organisation is closing: nobody may change it.
+    read_only = False
+
     def has_role(self, minimum: str) -> bool:
+        if self.read_only and minimum != Role.VIEWER:
+            return False
         return self.rank >= ROLE_RANK[Role(minimum)]
 
     @property
@@ -326,3 +338,54 @@ class ActivityLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Activity log entries cannot be deleted.")
+
+
+CLOSURE_GRACE_DAYS = 30
+
+
+class OrganisationClosure(models.Model):
+    """Platform staff's record of an organisation that was closed by its admin.
+
+    Kept after the erasure (the organisation link is then empty, the name stays), so staff
+    can answer "who closed it, when, and when was it erased". Not a tenant row: no scope.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="closures",
+    )
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField("ODS code", max_length=10)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_by_email = models.CharField(max_length=254, blank=True)
+    closed_at = models.DateTimeField(default=timezone.now)
+    erase_on = models.DateField(help_text="The day its data and files are erased.")
+    erased_at = models.DateTimeField(null=True, blank=True)
+    restored_at = models.DateTimeField(null=True, blank=True)
+    restored_by_email = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(erased_at__isnull=True, restored_at__isnull=True),
+                name="one_pending_closure_per_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.name} ({self.ods_code})"
+
+    @property
+    def status(self) -> str:
+        if self.erased_at:
+            return "Erased"
+        if self.restored_at:
+            return "Restored by staff"
+        return "Closing"

@@ -25,4 +25,5 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path("o/<slug:org>/activity/", views.activity, name="activity"),
+    path("o/<slug:org>/settings/close/", views.organisation_close_view, name="close"),
 ]

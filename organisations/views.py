@@ -8,11 +8,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import require_manage, require_role
+from .access import require_invite, require_manage, require_role
 from .activity import describe as describe_activity
 from .activity import filter_choices as activity_filter_choices
-from .forms import InvitationForm, OrganisationCreateForm, OrganisationForm, RoleForm
-from .models import ROLE_HELP, ActivityLog, Membership, Role
+from .closure import organisation_close
+from .forms import (
+    CloseOrganisationForm,
+    InvitationForm,
+    OrganisationCreateForm,
+    OrganisationForm,
+    RoleForm,
+)
+from .models import CLOSURE_GRACE_DAYS, ROLE_HELP, ActivityLog, Membership, Role
 
 
 def _memberships(user):
@@ -202,7 +209,7 @@ def invitation_resend(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return redirect("organisations:members", org=request.organisation.slug)
 
 
-@require_role(Role.CONSULTANT)
+@require_invite  # reading only: open while the organisation is closing too
 def activity(request: HttpRequest, org: str) -> HttpResponse:
     """The organisation's own audit trail, newest first."""
     entries = ActivityLog.objects.filter(organisation=request.organisation).select_related("actor")
@@ -263,4 +270,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         "organisations/invitation_accept.html",
         {"invitation": invitation, "error": error},
         status=400 if error else 200,
+    )
+
+
+@require_manage
+def organisation_close_view(request: HttpRequest, org: str) -> HttpResponse:
+    """What closing means, then the confirmation; while closing, when the erasure happens."""
+    organisation = request.organisation
+    form = CloseOrganisationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        closure = organisation_close(organisation=organisation, by=request.user, request=request)
+        messages.success(
+            request,
+            f"{organisation.name} is closing. Its data and files will be erased on "
+            f"{closure.erase_on:%-d %B %Y}. Until then everyone can still read and download.",
+        )
+        return redirect("organisations:close", org=organisation.slug)
+    return render(
+        request,
+        "organisations/close.html",
+        {"form": form, "grace_days": CLOSURE_GRACE_DAYS},
     )

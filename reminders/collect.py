@@ -178,11 +178,15 @@ def _due_or_overdue(
 def document_reviews(day: dt.date, org_ids: list[int]) -> list[Due]:
     from evidence.models import Document
 
-    documents = Document.objects.filter(
-        organisation_id__in=org_ids,
-        next_review_due__isnull=False,
-        next_review_due__lte=day + dt.timedelta(days=DOCUMENT_DUE_WITHIN),
-    ).select_related("organisation")
+    documents = (
+        Document.objects.filter(
+            organisation_id__in=org_ids,
+            next_review_due__isnull=False,
+            next_review_due__lte=day + dt.timedelta(days=DOCUMENT_DUE_WITHIN),
+        )
+        .active()
+        .select_related("organisation")
+    )
     dues = (
         _due_or_overdue(
             day,

@@ -46,7 +46,8 @@ def sweep_batches(size: int | None = None):
     homes never collects, records or dispatches more than one batch at a time."""
     size = size or settings.REMINDER_BATCH_SIZE
     with scopes_disabled():
-        for batch in _keyset(Organisation.objects.all(), "pk", size):
+        # A closing organisation is read-only until its erasure: nothing to remind anyone of.
+        for batch in _keyset(Organisation.objects.filter(closes_on__isnull=True), "pk", size):
             yield "organisations", batch
         consultants = Membership.objects.filter(role=Role.CONSULTANT)
         for batch in _keyset(consultants, "user_id", size):

@@ -16,4 +16,5 @@ urlpatterns = [
     path("import/", views.checklist_import, name="import"),
     path("import/confirm/", views.checklist_import_confirm, name="import_confirm"),
     path("badge/", views.badge_change, name="badge"),
+    path("everything.zip", views.organisation_everything, name="everything"),
 ]

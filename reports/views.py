@@ -3,6 +3,7 @@ import, the status badge settings; plus the public badge and the consultant port
 
 import dataclasses
 import secrets
+import tempfile
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,13 +20,15 @@ from assessments.models import Approval
 from assessments.outcome import OutcomeLevel, coverage_of
 from dspt_portal.dates import add_years
 from evidence.uploads import streaming_size_limit, upload_was_too_large
-from organisations.access import require_invite, require_role
+from organisations.access import require_invite, require_manage, require_role
 from organisations.models import Role
+from organisations.services import activity_record
 
 from . import services
 from .content import assessment_report_data, fmt_date
 from .forms import BadgeForm, ChecklistImportForm, ReportRequestForm
 from .models import StatusBadge
+from .org_archive import export_filename, organisation_export
 from .spreadsheets import MAX_IMPORT_BYTES, checklist_csv, checklist_read, checklist_xlsx
 
 IMPORT_SESSION_KEY = "reports_import"
@@ -303,4 +306,29 @@ def status_badge_svg(request: HttpRequest, token: str) -> HttpResponse:
     }
     response = render(request, "reports/badge.svg", context, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+@require_manage
+def organisation_everything(request: HttpRequest, org: str) -> HttpResponse:
+    """The admin's "Download everything": the same zip as `manage.py export_org`."""
+    organisation = request.organisation
+    activity_record(
+        organisation=organisation,
+        actor=request.user,
+        action="organisation.exported",
+        target=organisation,
+        request=request,
+    )
+    out = tempfile.TemporaryFile()  # removed when the response closes it
+    organisation_export(organisation=organisation, out=out)
+    out.seek(0)
+    response = FileResponse(
+        out,
+        as_attachment=True,
+        filename=export_filename(organisation),
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

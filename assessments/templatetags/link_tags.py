@@ -49,6 +49,7 @@ def response_documents_context(context, response) -> dict:
         linked_ids = [link.document_id for link in links]
         available = list(
             Document.objects.filter(organisation_id=org)
+            .active()
             .exclude(pk__in=linked_ids)
             .order_by("title")
         )

@@ -1,6 +1,6 @@
 """Access cases for the evidence app's tenant URLs. See tests/test_access_matrix.py."""
 
-from tests.access_matrix import EDIT, READ, Case
+from tests.access_matrix import EDIT, MANAGE, READ, Case
 
 
 def _pdf():
@@ -10,6 +10,8 @@ def _pdf():
 
 
 def objects(ctx):
+    from django.utils.timezone import now
+
     from tests.evidence.factories import (
         DocumentFactory,
         StaffMemberFactory,
@@ -21,6 +23,7 @@ def objects(ctx):
     org = ctx["organisation"]
     ctx["document"] = DocumentFactory(organisation=org, title="Access check policy")
     ctx["version"] = add_version(ctx["document"])
+    ctx["archived"] = DocumentFactory(organisation=org, title="Archived", archived_at=now())
     ctx["response"] = make_response(org, "1.3.1")
     ctx["staff"] = StaffMemberFactory(organisation=org)
     ctx["record"] = TrainingRecordFactory(staff_member=ctx["staff"])
@@ -55,6 +58,13 @@ CASES = [
         data={"title": "Renamed", "kind": "log"},
     ),
     Case("evidence:document_delete", EDIT, kwargs=_doc),
+    Case("evidence:archived", MANAGE),
+    Case(
+        "evidence:document_restore",
+        MANAGE,
+        method="post",
+        kwargs=lambda c: {"pk": c["archived"].pk},
+    ),
     Case(
         "evidence:version_upload", EDIT, method="post", kwargs=_doc, data=lambda c: {"file": _pdf()}
     ),

@@ -23,6 +23,7 @@ CASES = [
     ),
     Case("organisations:settings", INVITE),
     Case("organisations:activity", INVITE),
+    Case("organisations:close", MANAGE),
     Case(
         "organisations:member_role",
         MANAGE,

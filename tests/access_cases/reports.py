@@ -1,6 +1,6 @@
 """Access cases for the reports app's tenant URLs. See tests/test_access_matrix.py."""
 
-from tests.access_matrix import EDIT, INVITE, READ, Case
+from tests.access_matrix import EDIT, INVITE, MANAGE, READ, Case
 
 
 def objects(ctx):
@@ -26,6 +26,7 @@ def objects(ctx):
 
 
 CASES = [
+    Case("reports:everything", MANAGE),
     Case("reports:index", READ),
     Case("reports:request", EDIT, method="post", data={"kind": "assessment_pdf"}),
     Case("reports:status", READ, kwargs=lambda c: {"pk": c["report"].pk}),

@@ -69,3 +69,40 @@ def test_training_register_is_accessible_on_a_phone(
     expect(page.get_by_text("Below the 95% target")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "evidence-training-375")
+
+
+def test_an_editor_archives_a_document_and_an_admin_restores_it(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.evidence.factories import DocumentFactory, add_version
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R3", slug="vl4r3")
+    editor = UserFactory(email="iglead@larkspur.example", full_name="Tom Okafor")
+    admin = UserFactory(email="manager@larkspur.example", full_name="Ama Boateng")
+    MembershipFactory(organisation=org, user=editor, role=Role.EDITOR)
+    MembershipFactory(organisation=org, user=admin, role=Role.ADMIN)
+    document = DocumentFactory(organisation=org, title="Old visitors policy")
+    add_version(document)
+
+    login(page, editor)
+    page.goto(live_url(f"/o/vl4r3/evidence/{document.pk}/"))
+    page.get_by_role("link", name="Archive this document").click()
+    assert page.get_by_text("can restore it, with every version, until").is_visible()
+    assert_accessible(page)
+    screenshot(page, "evidence-archive-confirm")
+    page.get_by_role("button", name="Archive the document").click()
+    assert page.get_by_text("“Old visitors policy” is archived.").is_visible()
+    assert page.get_by_role("link", name="Old visitors policy").count() == 0
+
+    page.context.clear_cookies()
+    login(page, admin)
+    page.goto(live_url("/o/vl4r3/evidence/"))
+    page.get_by_role("link", name="See archived documents").click()
+    for width, height in ((768, 1024), (375, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        screenshot(page, f"evidence-archived-{width}")
+    page.get_by_role("button", name="Restore Old visitors policy").click()
+    assert page.get_by_text("is back in your library").is_visible()
+    assert page.get_by_role("heading", name="Old visitors policy").is_visible()

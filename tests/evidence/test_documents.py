@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import DocumentLink
 from evidence.models import Document, DocumentVersion
@@ -276,7 +277,7 @@ def test_viewer_sees_the_fragment_without_edit_controls(organisation, client_as)
     assert "Unlink" not in html and "Upload a new document" not in html
 
 
-def test_a_document_that_backs_answers_cannot_be_deleted(storage_backend, organisation, client_as):
+def test_a_document_that_backs_answers_cannot_be_archived(storage_backend, organisation, client_as):
     document = DocumentFactory(organisation=organisation, title="Business continuity plan")
     add_version(document)
     response_obj = make_response(organisation, "7.1.2")
@@ -284,26 +285,98 @@ def test_a_document_that_backs_answers_cannot_be_deleted(storage_backend, organi
     client = client_as(Role.EDITOR)
     response = client.post(_url("document_delete", organisation, pk=document.pk))
     assert response.status_code == 409
-    assert "cannot be deleted because it backs 1 answer" in response.content.decode()
+    assert "cannot be archived because it backs 1 answer" in response.content.decode()
     assert "7.1.2" in response.content.decode()
-    assert Document.objects.filter(pk=document.pk).exists()
+    assert Document.objects.filter(pk=document.pk, archived_at=None).exists()
 
     DocumentLink.objects.all().delete()
     response = client.post(_url("document_delete", organisation, pk=document.pk))
     assert response.status_code == 302
-    assert not Document.objects.filter(pk=document.pk).exists()
+    assert Document.objects.filter(pk=document.pk, archived_at__isnull=False).exists()
 
 
-def test_deleting_removes_the_files_after_commit(
-    organisation, client_as, django_capture_on_commit_callbacks
+def test_an_editor_archives_and_every_version_and_file_is_kept(
+    storage_backend, organisation, client_as, django_capture_on_commit_callbacks
 ):
-    document = DocumentFactory(organisation=organisation)
-    add_version(document)
-    assert stored_names()
+    document = DocumentFactory(organisation=organisation, title="Records retention policy")
+    first, second = add_version(document), add_version(document, content=PDF_BYTES + b"v2")
+    stored = stored_names()
+    editor = client_as(Role.EDITOR)
+    confirm = editor.get(_url("document_delete", organisation, pk=document.pk)).content.decode()
+    assert "can restore it, with every version, until" in confirm
     with django_capture_on_commit_callbacks(execute=True):
-        client_as(Role.EDITOR).post(_url("document_delete", organisation, pk=document.pk))
-    assert stored_names() == []
-    assert ActivityLog.objects.filter(action="document.deleted").exists()
+        response = editor.post(_url("document_delete", organisation, pk=document.pk), follow=True)
+    assert "is archived. An admin can restore it" in response.content.decode()
+    assert sorted(stored_names()) == sorted(stored)
+    assert DocumentVersion.objects.filter(document=document).count() == 2
+    log = ActivityLog.objects.get(action="document.archived")
+    assert log.actor == editor.user and log.changes["versions"] == 2
+
+    # Out of the library, its page, downloads and the item's list of documents to link.
+    library = editor.get(_url("library", organisation)).content.decode()
+    assert "Records retention policy" not in library
+    assert editor.get(_url("document", organisation, pk=document.pk)).status_code == 404
+    assert editor.get(_url("version_download", organisation, pk=first.pk)).status_code == 404
+    response_obj = make_response(organisation, "1.3.1")
+    fragment = editor.get(_url("response_documents", organisation, response_pk=response_obj.pk))
+    assert "Records retention policy" not in fragment.content.decode()
+    editor.post(
+        _url("response_link", organisation, response_pk=response_obj.pk),
+        {"document": document.pk},
+    )
+    assert not DocumentLink.objects.exists()
+    # Only admins see the archive.
+    assert editor.get(_url("archived", organisation)).status_code == 403
+    assert "See archived documents" not in library
+
+    admin = client_as(Role.ADMIN)
+    assert (
+        "1 archived document can still be restored"
+        in admin.get(_url("library", organisation)).content.decode()
+    )
+    archive = admin.get(_url("archived", organisation)).content.decode()
+    assert "Records retention policy" in archive and "2 versions" in archive
+    restored = admin.post(_url("document_restore", organisation, pk=document.pk), follow=True)
+    assert "is back in your library" in restored.content.decode()
+    body, _ = _download(admin, organisation, second)
+    assert body == PDF_BYTES + b"v2"
+    assert ActivityLog.objects.get(action="document.restored").actor == admin.user
+
+
+def test_the_purge_deletes_rows_and_files_only_after_thirty_days(
+    storage_backend, organisation, member, django_capture_on_commit_callbacks
+):
+    from evidence import services
+    from evidence.tasks import documents_purge_task
+
+    keep = DocumentFactory(organisation=organisation, title="Still in the library")
+    add_version(keep)
+    old = DocumentFactory(organisation=organisation, title="Archived long ago")
+    add_version(old)
+    recent = DocumentFactory(organisation=organisation, title="Archived this week")
+    add_version(recent)
+    by = member(Role.EDITOR)
+    services.document_archive(document=old, by=by)
+    services.document_archive(document=recent, by=by)
+    Document.objects.filter(pk=old.pk).update(archived_at=timezone.now() - dt.timedelta(days=31))
+    Document.objects.filter(pk=recent.pk).update(archived_at=timezone.now() - dt.timedelta(days=29))
+    old_file = DocumentVersion.objects.get(document=old).file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        assert documents_purge_task() == 1
+    assert not Document.objects.filter(pk=old.pk).exists()
+    assert old_file not in stored_names() and len(stored_names()) == 2
+    assert Document.objects.filter(pk__in=[keep.pk, recent.pk]).count() == 2
+    purged = ActivityLog.objects.get(action="document.purged")
+    assert purged.object_repr == "Archived long ago" and purged.organisation == organisation
+    with django_capture_on_commit_callbacks(execute=True):
+        assert documents_purge_task() == 0  # a second run does nothing
+
+
+def test_the_purge_runs_every_day_from_the_database_schedule():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="evidence.tasks.documents_purge_task")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute) == ("3", "30")
 
 
 def test_another_organisations_file_is_not_found(organisation, other_organisation, client_as):

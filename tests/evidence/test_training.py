@@ -248,3 +248,21 @@ def test_a_far_future_review_date_is_not_a_server_error(client_as, organisation)
         {"title": "DP policy", "kind": "policy", "last_reviewed_on": "9999-12-31"},
     )
     assert response.status_code in (200, 302, 400)
+
+
+def test_a_record_whose_certificate_was_archived_names_it_without_a_broken_link(
+    organisation, client_as
+):
+    from django.utils import timezone
+
+    from tests.evidence.factories import DocumentFactory
+
+    staff = StaffMemberFactory(organisation=organisation)
+    certificate = DocumentFactory(
+        organisation=organisation, title="Night staff certificates", archived_at=timezone.now()
+    )
+    TrainingRecordFactory(staff_member=staff, evidence=certificate)
+    url = reverse("evidence:staff_edit", kwargs={"org": organisation.slug, "pk": staff.pk})
+    html = client_as(Role.EDITOR).get(url).content.decode()
+    assert "Night staff certificates (archived)" in html
+    assert reverse("evidence:document", args=[organisation.slug, certificate.pk]) not in html

@@ -109,6 +109,13 @@ def test_a_missed_milestone_is_caught_up_the_next_day_and_not_repeated(home, ass
     assert len(sweep("2026-05-31")) == 2  # the 30-day milestone
 
 
+def test_a_closing_organisation_gets_no_reminders(home, assessment):
+    from organisations.closure import organisation_close
+
+    organisation_close(organisation=home, by=home.senior_accountable_person)
+    assert sweep("2026-05-01") == []
+
+
 def test_running_the_sweep_twice_sends_nothing_twice(home, assessment):
     first = sweep("2026-05-01")
     second = sweep("2026-05-01")
