@@ -71,7 +71,7 @@ def test_answer_see_the_outcome_change_fix_a_warning_and_submit(
     # The vague answer to 1.1.1 shows on the warnings list; fix it from the item page.
     page.get_by_role("link", name="All warnings and fixes").click()
     expect(page.get_by_role("heading", name="Things to improve")).to_be_visible()
-    expect(page.get_by_text("points to a document without saying which part")).to_be_visible()
+    expect(page.get_by_text("The answer does not say the registration number")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "assessment-warnings")
     page.get_by_role("link", name="1.1.1 Your ICO registration number").click()
