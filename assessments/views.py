@@ -265,6 +265,16 @@ def item(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return _render_item(request, response)
 
 
+def item_by_ref(request: HttpRequest, org: str, ref: str) -> HttpResponse:
+    """The current assessment's answer to item `ref` (how registers link to the items they
+    answer without knowing about assessments); the checklist when there is none."""
+    assessment = _current(request.organisation)
+    response = assessment.responses.filter(item__ref=ref).only("pk").first() if assessment else None
+    if response is None:
+        return redirect("assessments:index", org)
+    return redirect("assessments:item", org, response.pk)
+
+
 def _render_item(
     request, response, form=None, status=200, template="assessments/item.html", extra=None
 ):

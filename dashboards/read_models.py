@@ -25,6 +25,7 @@ from assessments.outcome import assessment_outcome
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
 from organisations.models import ActivityLog, Organisation
+from registers.services import breaches_needing_report
 
 # Activity that says nothing about compliance work (sign-ins, our own reminders) is left
 # out of "recent activity" and "last activity".
@@ -245,6 +246,8 @@ ACTIVITY_PHRASES = {
     "training.recorded": "recorded training: {object}",
     "training.imported": "imported training records",
     "training.deleted": "deleted a training record",
+    "breach.created": "logged the breach “{object}”",
+    "breach.updated": "updated the breach “{object}”",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",
@@ -293,6 +296,9 @@ class HomeDashboard:
     warnings_total: int = 0
     activity: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    # Breaches with no reporting decision yet: their 72-hour clock comes before anything.
+    breaches_open: list = field(default_factory=list)
+    now: dt.datetime | None = None
 
     @property
     def days_to_deadline(self) -> int:
@@ -369,4 +375,6 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
         overdue_actions([organisation.pk], today).select_related("owner")[:NEXT_ITEMS_SHOWN]
     )
     board.activity = recent_activity(organisation)
+    board.now = timezone.now()
+    board.breaches_open = breaches_needing_report(organisation=organisation)
     return board

@@ -38,6 +38,8 @@ PHRASES = {
     "training.recorded": "recorded training: {object}",
     "training.imported": "imported training records",
     "training.deleted": "deleted a training record",
+    "breach.created": "logged the breach “{object}”",
+    "breach.updated": "updated the breach “{object}”",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "evidence",
+    "registers",
     "assessments",
     "reminders",
     "reports",

@@ -1,0 +1,85 @@
+"""Forms for the registers: validation and widgets only (the rules are in models.clean)."""
+
+from django import forms
+
+from .models import Breach, ClockState, Risk
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# Browsers send 2026-03-12T14:30; spreadsheets hold 2026-03-12 14:30 or 12/03/2026 14:30.
+DATETIME_FORMATS = [
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+
+
+class RegisterForm(forms.ModelForm):
+    """Dates typed the British way or as the browser sends them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateTimeField):
+                field.input_formats = DATETIME_FORMATS
+                field.widget = DATETIME
+            elif isinstance(field, forms.DateField):
+                field.input_formats = DATE_FORMATS
+                field.widget = DATE
+
+
+class BreachForm(RegisterForm):
+    class Meta:
+        model = Breach
+        fields = [
+            "title",
+            "description",
+            "discovered_at",
+            "people_affected",
+            "risk",
+            "actions",
+            "signed_off_by",
+            "signed_off_on",
+            "reporting",
+            "reported_at",
+            "reporting_notes",
+            "people_told",
+            "people_told_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "actions": forms.Textarea(attrs={"rows": 4}),
+            "reporting_notes": forms.Textarea(attrs={"rows": 2}),
+            "risk": forms.RadioSelect,
+            "people_told": forms.RadioSelect,
+        }
+
+
+class BreachFilterForm(forms.Form):
+    risk = forms.ChoiceField(
+        label="Risk", required=False, choices=[("", "Any risk"), *Risk.choices]
+    )
+    clock = forms.ChoiceField(
+        label="Reporting",
+        required=False,
+        choices=[
+            ("", "All"),
+            ("open", "Not decided yet"),
+            (ClockState.STOPPED, "Decided (reported or not reportable)"),
+        ],
+    )
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet (CSV or XLSX)",
+        help_text="The first row must be the column headings, as in the export.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

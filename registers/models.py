@@ -1,0 +1,183 @@
+"""Registers that answer toolkit items with live figures: the breach and incident log.
+
+Each register is a tenant table with a direct `organisation` FK and a django-scopes manager
+(STYLE §3.4). One-row rules live here; writes and audit in services.py.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django_scopes import ScopedManager
+
+# The ICO expects a reportable breach to be reported within 72 hours of becoming aware
+# of it (docs/dspt-rules.md, "Registers").
+REPORT_WITHIN = dt.timedelta(hours=72)
+
+
+class Risk(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Reporting(models.TextChoices):
+    NOT_DECIDED = "not_decided", "Not decided yet"
+    TOOLKIT = "toolkit", "Reported through the toolkit's incident tool"
+    ICO = "ico", "Reported to the ICO directly"
+    NOT_REPORTABLE = "not_reportable", "Not reportable (the incident tool or ICO guidance says so)"
+
+
+class PeopleTold(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet"
+    TOLD = "told", "Yes, they were told"
+    NOT_NEEDED = "not_needed", "Not needed (the risk to them is not high)"
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", "72-hour clock running"
+    OVERDUE = "overdue", "Over 72 hours, not reported"
+    STOPPED = "stopped", "Reporting decided"
+
+
+class BreachQuerySet(models.QuerySet):
+    def clock_open(self) -> "BreachQuerySet":
+        """Breaches with no reporting decision yet: the 72-hour clock is running or past."""
+        return self.filter(reporting=Reporting.NOT_DECIDED)
+
+    def discovered_since(self, day: dt.date) -> "BreachQuerySet":
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        return self.filter(discovered_at__gte=start)
+
+
+class Breach(models.Model):
+    """One data breach, incident or near miss (6.1.1–6.1.3)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="breaches"
+    )
+    title = models.CharField(
+        "short title",
+        max_length=200,
+        help_text="What happened in a few words, e.g. “Care plan emailed to the wrong family”.",
+    )
+    description = models.TextField("what happened", blank=True)
+    discovered_at = models.DateTimeField(
+        "when it was found",
+        help_text="The date and time someone here became aware of it: the 72 hours start then.",
+    )
+    people_affected = models.PositiveIntegerField(
+        "number of people affected",
+        null=True,
+        blank=True,
+        help_text="Leave empty if you do not know yet.",
+    )
+    risk = models.CharField(
+        "risk to the people affected", max_length=10, choices=Risk.choices, default=Risk.LOW
+    )
+    actions = models.TextField(
+        "actions taken", blank=True, help_text="What was done, and what stops it happening again."
+    )
+    signed_off_by = models.CharField(
+        "signed off by",
+        max_length=200,
+        blank=True,
+        help_text="The manager who approved the actions: their job title, e.g. Registered Manager.",
+    )
+    signed_off_on = models.DateField("signed off on", null=True, blank=True)
+    reporting = models.CharField(
+        "reported to the ICO or the toolkit",
+        max_length=20,
+        choices=Reporting.choices,
+        default=Reporting.NOT_DECIDED,
+    )
+    reported_at = models.DateTimeField("when it was reported", null=True, blank=True)
+    reporting_notes = models.TextField(
+        "reference or reason",
+        blank=True,
+        help_text="The incident reference, or why it did not need reporting.",
+    )
+    people_told = models.CharField(
+        "were the people affected told?",
+        max_length=20,
+        choices=PeopleTold.choices,
+        default=PeopleTold.NOT_YET,
+    )
+    people_told_on = models.DateField("when they were told", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(
+        organisation="organisation", _manager_class=BreachQuerySet.as_manager().__class__
+    )
+
+    class Meta:
+        ordering = ["-discovered_at", "-pk"]
+        verbose_name_plural = "breaches"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        """Cross-field rules, each message on the field to fix (the form and the import)."""
+        errors: dict[str, str] = {}
+        now = timezone.now()
+        found = self.discovered_at
+        if found and found > now + dt.timedelta(minutes=5):
+            errors["discovered_at"] = "This is in the future. Give the date and time it was found."
+        reported = self.reporting in (Reporting.TOOLKIT, Reporting.ICO)
+        if reported and not self.reported_at:
+            errors["reported_at"] = "Give the date and time it was reported."
+        elif self.reported_at and not reported:
+            errors["reported_at"] = (
+                "Choose where it was reported above, or clear this date if it was not reported."
+            )
+        elif self.reported_at and found and self.reported_at < found:
+            errors["reported_at"] = "This is before the breach was found."
+        if self.reporting == Reporting.NOT_REPORTABLE and not self.reporting_notes.strip():
+            errors["reporting_notes"] = (
+                "Say why it did not need reporting (for example, what the incident tool said)."
+            )
+        if self.people_told == PeopleTold.TOLD and not self.people_told_on:
+            errors["people_told_on"] = "Give the date the people affected were told."
+        if self.risk == Risk.HIGH and self.people_told == PeopleTold.NOT_NEEDED:
+            errors["people_told"] = (
+                "When the risk is high, the people affected must be told (item 6.1.3)."
+            )
+        if self.signed_off_on and not self.signed_off_by.strip():
+            errors["signed_off_by"] = "Give the job title of the manager who signed it off."
+        elif self.signed_off_by.strip() and not self.signed_off_on:
+            errors["signed_off_on"] = "Give the date the actions were signed off."
+        elif self.signed_off_on and found and self.signed_off_on < timezone.localdate(found):
+            errors["signed_off_on"] = "This is before the breach was found."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def report_by(self) -> dt.datetime:
+        return self.discovered_at + REPORT_WITHIN
+
+    def clock_state(self, now: dt.datetime | None = None) -> str:
+        """Running until 72 hours after discovery; at the 72nd hour it is overdue."""
+        if self.reporting != Reporting.NOT_DECIDED:
+            return ClockState.STOPPED
+        now = now or timezone.now()
+        return ClockState.RUNNING if now < self.report_by else ClockState.OVERDUE
+
+    def hours_left(self, now: dt.datetime | None = None) -> int:
+        """Whole hours left on the clock (0 when less than an hour or past)."""
+        now = now or timezone.now()
+        return max(0, int((self.report_by - now).total_seconds() // 3600))
+
+    @property
+    def is_signed_off(self) -> bool:
+        return bool(self.signed_off_by and self.signed_off_on)
+
+    @property
+    def people_need_telling(self) -> bool:
+        return self.risk == Risk.HIGH and self.people_told != PeopleTold.TOLD

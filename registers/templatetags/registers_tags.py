@@ -1,0 +1,9 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def clock(breach, now) -> dict:
+    """The breach's 72-hour clock at `now`: {"state", "hours_left"}."""
+    return {"state": breach.clock_state(now), "hours_left": breach.hours_left(now)}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registers"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("breaches/", views.breaches, name="breaches"),
+    path("breaches/new/", views.breach_create, name="breach_create"),
+    path("breaches/<int:pk>/", views.breach_edit, name="breach_edit"),
+    path("breaches/export/", views.breaches_export, name="breaches_export"),
+    path("breaches/import/", views.breaches_import, name="breaches_import"),
+]

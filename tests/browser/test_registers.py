@@ -1,0 +1,76 @@
+"""An IG lead logs a breach from the home page's register, sees a bad date refused next to
+the field, and the home page then shows the 72-hour clock; each page passes axe at tablet
+and phone widths."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from organisations.models import Role
+from registers.models import Breach
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.registers.factories import BreachFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _both_widths(page, assert_accessible, screenshot, name):
+    for width, height in ((768, 1024), (375, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        screenshot(page, f"{name}-{width}")
+
+
+def test_ig_lead_logs_a_breach_and_sees_the_clock(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R5", slug="vl4r5")
+    user = UserFactory(email="iglead@larkspur.example", full_name="Tom Okafor")
+    MembershipFactory(organisation=org, user=user, role=Role.EDITOR)
+    BreachFactory(
+        organisation=org,
+        title="Medication chart faxed to the wrong pharmacy",
+        discovered_at=timezone.now() - dt.timedelta(days=40),
+        risk="medium",
+        reporting="toolkit",
+        reported_at=timezone.now() - dt.timedelta(days=39),
+        signed_off_by="Registered Manager",
+        signed_off_on=timezone.localdate() - dt.timedelta(days=35),
+    )
+    login(page, user)
+
+    page.goto(live_url("/o/vl4r5/registers/"))
+    assert page.get_by_role("heading", name="Registers", exact=True).is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-index")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("link", name="Breaches and incidents").first.click()
+    assert page.get_by_role("heading", name="Breach and incident log").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-breaches")
+
+    page.get_by_role("link", name="Log a breach or near miss").click()
+    page.get_by_label("Short title").fill("Rota emailed to a former employee")
+    page.get_by_label("When it was found").fill(
+        (timezone.localtime() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_label("High", exact=True).check()
+    page.get_by_label("Not needed (the risk to them is not high)").check()
+    page.get_by_role("button", name="Add to the log").click()
+    error = page.locator("#id_people_told_error")
+    assert "must be told" in error.inner_text()
+    assert not Breach.objects.filter(title__startswith="Rota").exists()
+    assert page.get_by_label("Short title").input_value() == "Rota emailed to a former employee"
+    _both_widths(page, assert_accessible, screenshot, "registers-breach-error")
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_label("Not yet", exact=True).check()
+    page.get_by_role("button", name="Add to the log").click()
+    assert page.get_by_text("is in the breach log").is_visible()
+    assert Breach.objects.filter(title__startswith="Rota").exists()
+
+    page.goto(live_url("/o/vl4r5/"))
+    panel = page.locator("#breach-heading")
+    assert "decide whether to report" in panel.inner_text()
+    assert page.get_by_text("Rota emailed to a former employee").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-home-clock")
