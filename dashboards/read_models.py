@@ -25,7 +25,7 @@ from assessments.outcome import assessment_outcome
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
 from organisations.models import ActivityLog, Organisation
-from registers.services import breaches_needing_report
+from registers.services import breaches_needing_report, sars_needing_attention
 
 # Activity that says nothing about compliance work (sign-ins, our own reminders) is left
 # out of "recent activity" and "last activity".
@@ -248,6 +248,8 @@ ACTIVITY_PHRASES = {
     "training.deleted": "deleted a training record",
     "breach.created": "logged the breach “{object}”",
     "breach.updated": "updated the breach “{object}”",
+    "sar.created": "recorded a subject access request",
+    "sar.updated": "updated a subject access request",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",
@@ -299,6 +301,8 @@ class HomeDashboard:
     # Breaches with no reporting decision yet: their 72-hour clock comes before anything.
     breaches_open: list = field(default_factory=list)
     now: dt.datetime | None = None
+    # Subject access requests overdue or due within a week.
+    sars_due: list = field(default_factory=list)
 
     @property
     def days_to_deadline(self) -> int:
@@ -377,4 +381,5 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
     board.activity = recent_activity(organisation)
     board.now = timezone.now()
     board.breaches_open = breaches_needing_report(organisation=organisation)
+    board.sars_due = sars_needing_attention(organisation=organisation, today=today)
     return board

@@ -40,6 +40,8 @@ PHRASES = {
     "training.deleted": "deleted a training record",
     "breach.created": "logged the breach “{object}”",
     "breach.updated": "updated the breach “{object}”",
+    "sar.created": "recorded a subject access request",
+    "sar.updated": "updated a subject access request",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Breach, ClockState, Risk
+from .models import Breach, ClockState, Risk, SubjectAccessRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -72,6 +72,39 @@ class BreachFilterForm(forms.Form):
             ("", "All"),
             ("open", "Not decided yet"),
             (ClockState.STOPPED, "Decided (reported or not reportable)"),
+        ],
+    )
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class SarForm(RegisterForm):
+    class Meta:
+        model = SubjectAccessRequest
+        fields = [
+            "requester",
+            "received_on",
+            "identity_checked_on",
+            "extension_reason",
+            "completed_on",
+            "notes",
+        ]
+        widgets = {
+            "extension_reason": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SarFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "All"),
+            ("overdue", "Overdue"),
+            ("due_soon", "Due within a week"),
+            ("open", "Open"),
+            ("done", "Answered on time"),
+            ("late", "Answered late"),
         ],
     )
     q = forms.CharField(label="Search", required=False, max_length=100)

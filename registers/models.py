@@ -1,9 +1,11 @@
-"""Registers that answer toolkit items with live figures: the breach and incident log.
+"""Registers that answer toolkit items with live figures: the breach and incident log and
+subject access requests.
 
 Each register is a tenant table with a direct `organisation` FK and a django-scopes manager
 (STYLE §3.4). One-row rules live here; writes and audit in services.py.
 """
 
+import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -181,3 +183,108 @@ class Breach(models.Model):
     @property
     def people_need_telling(self) -> bool:
         return self.risk == Risk.HIGH and self.people_told != PeopleTold.TOLD
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day when it is shorter (the ICO's
+    reading of "one calendar month": 31 January + 1 month is 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+SAR_DUE_SOON_DAYS = 7
+
+
+class SubjectAccessRequestQuerySet(models.QuerySet):
+    def open(self) -> "SubjectAccessRequestQuerySet":
+        return self.filter(completed_on__isnull=True)
+
+
+class SubjectAccessRequest(models.Model):
+    """A request from a person for a copy of their personal data (one month to answer)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="subject_access_requests",
+    )
+    requester = models.CharField(
+        "who asked",
+        max_length=200,
+        help_text="A name or your own reference, e.g. “Resident’s daughter, room 4”.",
+    )
+    received_on = models.DateField(
+        "received on", help_text="The day the request reached anyone here: the month starts then."
+    )
+    identity_checked_on = models.DateField("identity checked on", null=True, blank=True)
+    extension_reason = models.TextField(
+        "reason for extending",
+        blank=True,
+        help_text=(
+            "Only for a complex request, or many from the same person: the deadline becomes "
+            "three months. Tell them within the first month, with this reason."
+        ),
+    )
+    completed_on = models.DateField("answered on", null=True, blank=True)
+    notes = models.TextField("notes", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(
+        organisation="organisation",
+        _manager_class=SubjectAccessRequestQuerySet.as_manager().__class__,
+    )
+
+    class Meta:
+        ordering = ["completed_on", "received_on", "pk"]
+        verbose_name = "subject access request"
+
+    def __str__(self) -> str:
+        if not self.received_on:
+            return self.requester
+        return f"{self.requester} ({self.received_on:%-d %b %Y})"
+
+    @property
+    def is_extended(self) -> bool:
+        return bool(self.extension_reason.strip())
+
+    @property
+    def due_on(self) -> dt.date:
+        """One calendar month from receipt; three when extended (docs/dspt-rules.md)."""
+        return add_months(self.received_on, 3 if self.is_extended else 1)
+
+    def status(self, today: dt.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.completed_on:
+            return "late" if self.completed_on > self.due_on else "done"
+        if today > self.due_on:
+            return "overdue"
+        if (self.due_on - today).days <= SAR_DUE_SOON_DAYS:
+            return "due_soon"
+        return "open"
+
+    def days_left(self, today: dt.date | None = None) -> int:
+        return (self.due_on - (today or timezone.localdate())).days
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        received = self.received_on
+        for name in ("received_on", "identity_checked_on", "completed_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors[name] = "This is in the future."
+            elif value and received and name != "received_on" and value < received:
+                errors[name] = "This is before the request was received."
+        if self.completed_on and not self.identity_checked_on and "completed_on" not in errors:
+            errors["identity_checked_on"] = (
+                "Record when you checked who they are: a copy must only go to the person "
+                "it is about, or someone they have authorised."
+            )
+        if errors:
+            raise ValidationError(errors)

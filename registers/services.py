@@ -1,7 +1,8 @@
 """Writes to the registers and the figures other apps read. Every change is recorded in
 the organisation's activity log.
 
-Other apps: `from registers.services import breaches_needing_report, breach_figures`.
+Other apps: `from registers.services import breaches_needing_report, breach_figures,
+sars_needing_attention`.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from django.utils import timezone
 from evidence.models import add_years
 from organisations.services import activity_record, changes_between
 
-from .models import Breach, PeopleTold, Reporting, Risk
+from .models import Breach, PeopleTold, Reporting, Risk, SubjectAccessRequest
 from .spreadsheets import import_save
 
 BREACH_FIELDS = [
@@ -34,29 +35,70 @@ BREACH_FIELDS = [
 ]
 
 
+SAR_FIELDS = [
+    "requester",
+    "received_on",
+    "identity_checked_on",
+    "extension_reason",
+    "completed_on",
+    "notes",
+]
+
+
 def breach_snapshot(breach: Breach) -> dict[str, Any]:
     return {name: getattr(breach, name) for name in BREACH_FIELDS}
+
+
+def sar_snapshot(request_: SubjectAccessRequest) -> dict[str, Any]:
+    return {name: getattr(request_, name) for name in SAR_FIELDS}
+
+
+def _entry_save(*, entry, before, fields: list[str], action: str, by, request=None):
+    """Validate and save one register entry; record what changed as `<action>.created` or
+    `<action>.updated` in the organisation's activity log."""
+    created = entry.pk is None
+    if created:
+        entry.created_by = by if getattr(by, "is_authenticated", False) else None
+    entry.full_clean()
+    entry.save()
+    diff = changes_between(before or {}, entry, fields)
+    if created or diff:
+        activity_record(
+            organisation=entry.organisation,
+            actor=by,
+            action=f"{action}.created" if created else f"{action}.updated",
+            target=entry,
+            changes=diff,
+            request=request,
+        )
+    return entry
 
 
 @transaction.atomic
 def breach_save(*, breach: Breach, before: dict[str, Any] | None, by, request=None) -> Breach:
     """Add a breach to the log or save changes to one, and record what changed."""
-    created = breach.pk is None
-    if created:
-        breach.created_by = by if getattr(by, "is_authenticated", False) else None
-    breach.full_clean()
-    breach.save()
-    diff = changes_between(before or {}, breach, BREACH_FIELDS)
-    if created or diff:
-        activity_record(
-            organisation=breach.organisation,
-            actor=by,
-            action="breach.created" if created else "breach.updated",
-            target=breach,
-            changes=diff,
-            request=request,
-        )
-    return breach
+    return _entry_save(
+        entry=breach, before=before, fields=BREACH_FIELDS, action="breach", by=by, request=request
+    )
+
+
+@transaction.atomic
+def sar_save(
+    *, sar: SubjectAccessRequest, before: dict[str, Any] | None, by, request=None
+) -> SubjectAccessRequest:
+    """Add a subject access request or save changes to one, and record what changed."""
+    return _entry_save(
+        entry=sar, before=before, fields=SAR_FIELDS, action="sar", by=by, request=request
+    )
+
+
+def sars_needing_attention(*, organisation, today: dt.date | None = None) -> list:
+    """Open requests overdue or due within a week, soonest first (the home page)."""
+    today = today or timezone.localdate()
+    rows = SubjectAccessRequest.objects.filter(organisation=organisation).open()
+    return sorted(
+        (r for r in rows if r.status(today) in ("overdue", "due_soon")), key=lambda r: r.due_on
+    )
 
 
 def breaches_needing_report(*, organisation) -> list[Breach]:
@@ -99,11 +141,36 @@ def breach_figures(*, organisation, on: dt.date | None = None) -> BreachFigures:
     )
 
 
-def breaches_import(*, check, organisation, by, request=None) -> int:
-    """Save every checked row of an import as a new breach (all or none), each recorded."""
+def entries_import(*, check, organisation, by, request=None) -> int:
+    """Save every checked row of an import as a new entry (all or none), each recorded."""
+    saver = {Breach: breach_save, SubjectAccessRequest: sar_save}
 
-    def save(breach: Breach) -> None:
-        breach.organisation = organisation
-        breach_save(breach=breach, before=None, by=by, request=request)
+    def save(entry) -> None:
+        entry.organisation = organisation
+        kind = "breach" if isinstance(entry, Breach) else "sar"
+        saver[type(entry)](**{kind: entry}, before=None, by=by, request=request)
 
     return import_save(check, save=save)
+
+
+@dataclass(frozen=True)
+class SarFigures:
+    open: int
+    overdue: int
+    answered_late_in_year: int
+    received_in_year: int
+
+
+def sar_figures(*, organisation, today: dt.date | None = None) -> SarFigures:
+    """Open and overdue requests now, and the last 12 months' record (one query)."""
+    today = today or timezone.localdate()
+    year_ago = add_years(today, -1)
+    rows = list(SubjectAccessRequest.objects.filter(organisation=organisation))
+    statuses = [r.status(today) for r in rows]
+    recent = [r for r in rows if r.received_on >= year_ago]
+    return SarFigures(
+        open=sum(s in ("open", "due_soon", "overdue") for s in statuses),
+        overdue=statuses.count("overdue"),
+        answered_late_in_year=sum(r.status(today) == "late" for r in recent),
+        received_in_year=len(recent),
+    )

@@ -11,4 +11,9 @@ urlpatterns = [
     path("breaches/<int:pk>/", views.breach_edit, name="breach_edit"),
     path("breaches/export/", views.breaches_export, name="breaches_export"),
     path("breaches/import/", views.breaches_import, name="breaches_import"),
+    path("subject-access/", views.sars, name="sars"),
+    path("subject-access/new/", views.sar_create, name="sar_create"),
+    path("subject-access/<int:pk>/", views.sar_edit, name="sar_edit"),
+    path("subject-access/export/", views.sars_export, name="sars_export"),
+    path("subject-access/import/", views.sars_import, name="sars_import"),
 ]

@@ -11,8 +11,8 @@ from organisations.access import require_role
 from organisations.models import Role
 
 from . import services, spreadsheets
-from .forms import BreachFilterForm, BreachForm, ImportForm
-from .models import Breach, ClockState, Reporting
+from .forms import BreachFilterForm, BreachForm, ImportForm, SarFilterForm, SarForm
+from .models import Breach, ClockState, Reporting, SubjectAccessRequest
 
 # The items each register answers (links open the current assessment's answer).
 BREACH_REFS = [
@@ -31,6 +31,7 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
         {
             "breaches": services.breach_figures(organisation=request.organisation),
             "breach_refs": BREACH_REFS,
+            "sars": services.sar_figures(organisation=request.organisation),
         },
     )
 
@@ -111,40 +112,133 @@ def _download(body, *, filename: str, kind: str) -> HttpResponse:
     return response
 
 
-def breaches_export(request: HttpRequest, org: str) -> HttpResponse:
-    head, rows = spreadsheets.table(BreachForm, _breaches(request).order_by("discovered_at", "pk"))
-    name = f"breach-log-{request.organisation.slug}"
+def _export(request: HttpRequest, *, form_class, rows, name: str, title: str) -> HttpResponse:
+    """The register as CSV, or XLSX with ?format=xlsx (the same columns as the import)."""
+    head, cells = spreadsheets.table(form_class, rows)
+    filename = f"{name}-{request.organisation.slug}"
     if request.GET.get("format") == "xlsx":
-        return _download(spreadsheets.to_xlsx(head, rows, "Breach log"), filename=name, kind="xlsx")
-    return _download(spreadsheets.to_csv(head, rows), filename=name, kind="csv")
+        body = spreadsheets.to_xlsx(head, cells, title)
+        return _download(body, filename=filename, kind="xlsx")
+    return _download(spreadsheets.to_csv(head, cells), filename=filename, kind="csv")
 
 
-@require_role(Role.EDITOR)
-def breaches_import(request: HttpRequest, org: str) -> HttpResponse:
+def _import(request: HttpRequest, *, form_class, register: str, back_url: str, done: str):
     """Check every row; save them all, or none and show what to fix."""
     form, check, error = ImportForm(request.POST or None, request.FILES or None), None, ""
     if request.method == "POST" and form.is_valid():
         try:
             check = spreadsheets.import_check(
-                BreachForm, spreadsheets.read_rows(form.cleaned_data["file"])
+                form_class, spreadsheets.read_rows(form.cleaned_data["file"])
             )
         except spreadsheets.SpreadsheetError as exc:
             error = str(exc)
         if check is not None and check.is_valid:
-            count = services.breaches_import(
+            count = services.entries_import(
                 check=check, organisation=request.organisation, by=request.user, request=request
             )
-            messages.success(request, f"Imported {count} breach{'es' if count != 1 else ''}.")
-            return redirect("registers:breaches", org)
-    return render(
+            messages.success(request, f"Imported {count} {done}.")
+            return redirect(back_url, request.organisation.slug)
+    context = {
+        "form": form,
+        "check": check,
+        "error": error,
+        "headings": spreadsheets.headings(form_class),
+        "register": register,
+        "back_url": back_url,
+    }
+    return render(request, "registers/import.html", context)
+
+
+def breaches_export(request: HttpRequest, org: str) -> HttpResponse:
+    rows = _breaches(request).order_by("discovered_at", "pk")
+    return _export(request, form_class=BreachForm, rows=rows, name="breach-log", title="Breach log")
+
+
+@require_role(Role.EDITOR)
+def breaches_import(request: HttpRequest, org: str) -> HttpResponse:
+    return _import(
         request,
-        "registers/import.html",
-        {
-            "form": form,
-            "check": check,
-            "error": error,
-            "headings": spreadsheets.headings(BreachForm),
-            "register": "breach log",
-            "back_url": "registers:breaches",
-        },
+        form_class=BreachForm,
+        register="breach log",
+        back_url="registers:breaches",
+        done="entries into the breach log",
+    )
+
+
+# ---------------------------------------------------------------- subject access requests
+
+
+def _sars(request: HttpRequest):
+    return SubjectAccessRequest.objects.filter(organisation=request.organisation)
+
+
+def sars(request: HttpRequest, org: str) -> HttpResponse:
+    form = SarFilterForm(request.GET or None)
+    today = timezone.localdate()
+    rows = list(_sars(request))
+    if form.is_valid() and form.cleaned_data["status"]:
+        rows = [r for r in rows if r.status(today) == form.cleaned_data["status"]]
+    if form.is_valid() and form.cleaned_data["q"]:
+        rows = [r for r in rows if form.cleaned_data["q"].casefold() in r.requester.casefold()]
+    context = {
+        "form": form,
+        "rows": rows,
+        "today": today,
+        "filtered": form.is_valid() and any(form.cleaned_data.values()),
+    }
+    return render(request, "registers/sars.html", context)
+
+
+@require_role(Role.EDITOR)
+def sar_create(request: HttpRequest, org: str) -> HttpResponse:
+    form = SarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sar = form.save(commit=False)
+        sar.organisation = request.organisation
+        services.sar_save(sar=sar, before=None, by=request.user, request=request)
+        messages.success(
+            request, f"Request from {sar.requester}: answer by {sar.due_on:%-d %B %Y}."
+        )
+        return redirect("registers:sars", org)
+    return render(request, "registers/sar_form.html", {"form": form})
+
+
+def sar_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Everyone may read a request; editors may change it."""
+    sar = get_object_or_404(_sars(request), pk=pk)
+    before = services.sar_snapshot(sar)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied("Your role does not allow this.")
+        form = SarForm(request.POST, instance=sar)
+        if form.is_valid():
+            services.sar_save(
+                sar=form.save(commit=False), before=before, by=request.user, request=request
+            )
+            messages.success(request, f"The request from {sar.requester} is saved.")
+            return redirect("registers:sars", org)
+    else:
+        form = SarForm(instance=sar)
+    if not request.membership.can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    context = {"form": form, "sar": sar, "today": timezone.localdate()}
+    return render(request, "registers/sar_form.html", context)
+
+
+def sars_export(request: HttpRequest, org: str) -> HttpResponse:
+    rows = _sars(request).order_by("received_on", "pk")
+    return _export(
+        request, form_class=SarForm, rows=rows, name="subject-access-requests", title="Requests"
+    )
+
+
+@require_role(Role.EDITOR)
+def sars_import(request: HttpRequest, org: str) -> HttpResponse:
+    return _import(
+        request,
+        form_class=SarForm,
+        register="subject access requests",
+        back_url="registers:sars",
+        done="subject access requests",
     )

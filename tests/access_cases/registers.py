@@ -4,9 +4,10 @@ from tests.access_matrix import EDIT, READ, Case
 
 
 def objects(ctx):
-    from tests.registers.factories import BreachFactory
+    from tests.registers.factories import BreachFactory, SubjectAccessRequestFactory
 
     ctx["breach"] = BreachFactory(organisation=ctx["organisation"])
+    ctx["sar"] = SubjectAccessRequestFactory(organisation=ctx["organisation"])
 
 
 def _breach(c):
@@ -20,6 +21,12 @@ NEW_BREACH = {
     "reporting": "not_decided",
     "people_told": "not_yet",
 }
+NEW_SAR = {"requester": "Access check", "received_on": "2026-01-05"}
+
+
+def _sar(c):
+    return {"pk": c["sar"].pk}
+
 
 CASES = [
     Case("registers:index", READ),
@@ -30,4 +37,11 @@ CASES = [
     Case("registers:breach_edit", READ, kwargs=_breach),
     Case("registers:breach_edit", EDIT, method="post", kwargs=_breach, data=NEW_BREACH),
     Case("registers:breaches_import", EDIT),
+    Case("registers:sars", READ),
+    Case("registers:sars_export", READ),
+    Case("registers:sar_create", EDIT),
+    Case("registers:sar_create", EDIT, method="post", data=NEW_SAR),
+    Case("registers:sar_edit", READ, kwargs=_sar),
+    Case("registers:sar_edit", EDIT, method="post", kwargs=_sar, data=NEW_SAR),
+    Case("registers:sars_import", EDIT),
 ]

@@ -72,5 +72,41 @@ def test_ig_lead_logs_a_breach_and_sees_the_clock(
     page.goto(live_url("/o/vl4r5/"))
     panel = page.locator("#breach-heading")
     assert "decide whether to report" in panel.inner_text()
-    assert page.get_by_text("Rota emailed to a former employee").is_visible()
+    assert page.get_by_role("link", name="Rota emailed to a former employee").is_visible()
     _both_widths(page, assert_accessible, screenshot, "registers-home-clock")
+
+
+def test_subject_access_requests_are_accessible(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.registers.factories import SubjectAccessRequestFactory
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R6", slug="vl4r6")
+    user = UserFactory(email="manager@larkspur.example", full_name="Priya Shah")
+    MembershipFactory(organisation=org, user=user, role=Role.ADMIN)
+    today = timezone.localdate()
+    SubjectAccessRequestFactory(
+        organisation=org, requester="Former resident's son", received_on=today - dt.timedelta(40)
+    )
+    SubjectAccessRequestFactory(
+        organisation=org,
+        requester="Care assistant (staff file)",
+        received_on=today - dt.timedelta(60),
+        identity_checked_on=today - dt.timedelta(59),
+        completed_on=today - dt.timedelta(45),
+    )
+    login(page, user)
+    page.goto(live_url("/o/vl4r6/registers/subject-access/"))
+    assert page.get_by_role("heading", name="Subject access requests").is_visible()
+    assert page.get_by_text("Overdue since").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-sars")
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("link", name="Record a request").click()
+    page.get_by_label("Who asked").fill("Mr Jones (resident)")
+    page.get_by_label("Received on").fill(today.isoformat())
+    page.get_by_label("Answered on").fill(today.isoformat())
+    page.get_by_role("button", name="Record the request").click()
+    assert "Record when you checked" in page.locator("#id_identity_checked_on_error").inner_text()
+    _both_widths(page, assert_accessible, screenshot, "registers-sar-error")

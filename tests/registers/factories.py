@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from registers.models import Breach
+from registers.models import Breach, SubjectAccessRequest
 from tests.factories import OrganisationFactory, ScopesDisabledFactory
 
 
@@ -16,3 +16,12 @@ class BreachFactory(ScopesDisabledFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Care plan sent to the wrong family {n}")
     discovered_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+
+
+class SubjectAccessRequestFactory(ScopesDisabledFactory):
+    class Meta:
+        model = SubjectAccessRequest
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    requester = factory.Sequence(lambda n: f"Resident's son {n}")
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
