@@ -250,6 +250,8 @@ ACTIVITY_PHRASES = {
     "breach.updated": "updated the breach “{object}”",
     "sar.created": "recorded a subject access request",
     "sar.updated": "updated a subject access request",
+    "it_asset.created": "added “{object}” to the IT register",
+    "it_asset.updated": "updated “{object}” on the IT register",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",

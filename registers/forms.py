@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Breach, ClockState, Risk, SubjectAccessRequest
+from .models import AssetKind, Breach, ClockState, ITAsset, Risk, SubjectAccessRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -105,6 +105,45 @@ class SarFilterForm(forms.Form):
             ("open", "Open"),
             ("done", "Answered on time"),
             ("late", "Answered late"),
+        ],
+    )
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class ITAssetForm(RegisterForm):
+    class Meta:
+        model = ITAsset
+        fields = [
+            "name",
+            "kind",
+            "supplier",
+            "supported_until",
+            "mfa",
+            "encrypted",
+            "backups_tested_on",
+            "risk_note",
+            "checked_on",
+            "retired_on",
+        ]
+        widgets = {
+            "risk_note": forms.Textarea(attrs={"rows": 3}),
+            "mfa": forms.RadioSelect,
+            "encrypted": forms.RadioSelect,
+        }
+
+
+class ITAssetFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type"), *AssetKind.choices]
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "In use"),
+            ("unsupported", "Unsupported"),
+            ("mfa_off", "Multi-factor authentication off"),
+            ("retired", "No longer used"),
         ],
     )
     q = forms.CharField(label="Search", required=False, max_length=100)

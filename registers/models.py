@@ -1,5 +1,5 @@
-"""Registers that answer toolkit items with live figures: the breach and incident log and
-subject access requests.
+"""Registers that answer toolkit items with live figures: the breach and incident log,
+subject access requests, IT systems and devices.
 
 Each register is a tenant table with a direct `organisation` FK and a django-scopes manager
 (STYLE §3.4). One-row rules live here; writes and audit in services.py.
@@ -286,5 +286,104 @@ class SubjectAccessRequest(models.Model):
                 "Record when you checked who they are: a copy must only go to the person "
                 "it is about, or someone they have authorised."
             )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AssetKind(models.TextChoices):
+    SOFTWARE = "software", "Software or online system (care planning, eMAR, rota, email)"
+    COMPUTER = "computer", "Desktop or laptop"
+    MOBILE = "mobile", "Tablet or phone"
+    SERVER = "server", "Server or storage"
+    NETWORK = "network", "Router, switch or firewall"
+    OTHER = "other", "Other"
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "n/a", "Not applicable"
+
+
+class ITAssetQuerySet(models.QuerySet):
+    def unsupported(self, on: dt.date) -> "ITAssetQuerySet":
+        return self.filter(retired_on__isnull=True, supported_until__lt=on)
+
+    def in_use(self) -> "ITAssetQuerySet":
+        return self.filter(retired_on__isnull=True)
+
+
+class ITAsset(models.Model):
+    """A system or device on the hardware and software register (7.1.1, 8.x, 4.5.3, 9.5.2)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="it_assets"
+    )
+    name = models.CharField(
+        "system or device", max_length=200, help_text="e.g. “Office laptop 2” or “eMAR system”."
+    )
+    kind = models.CharField("type", max_length=20, choices=AssetKind.choices)
+    supplier = models.CharField("supplier or maker", max_length=200, blank=True)
+    supported_until = models.DateField(
+        "supported until",
+        null=True,
+        blank=True,
+        help_text="When the maker stops security updates (e.g. Windows 10: 14 October 2025).",
+    )
+    mfa = models.CharField(
+        "multi-factor authentication on",
+        max_length=5,
+        choices=YesNo.choices,
+        default=YesNo.NOT_APPLICABLE,
+    )
+    encrypted = models.CharField(
+        "encrypted", max_length=5, choices=YesNo.choices, default=YesNo.NOT_APPLICABLE
+    )
+    backups_tested_on = models.DateField(
+        "backups last test-restored on",
+        null=True,
+        blank=True,
+        help_text="For systems and devices holding data only you keep.",
+    )
+    risk_note = models.TextField(
+        "if unsupported: the risk and how it is reduced",
+        blank=True,
+        help_text="With the manager who approved it and when (8.2.1).",
+    )
+    checked_on = models.DateField(
+        "details last checked on",
+        help_text="The register must be reviewed at least every 12 months (7.1.1).",
+    )
+    retired_on = models.DateField(
+        "no longer used from", null=True, blank=True, help_text="Leave empty while it is in use."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(
+        organisation="organisation", _manager_class=ITAssetQuerySet.as_manager().__class__
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "IT system or device"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_unsupported(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.retired_on is None and bool(self.supported_until and self.supported_until < on)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        for name in ("backups_tested_on", "checked_on", "retired_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors[name] = "This is in the future."
         if errors:
             raise ValidationError(errors)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from evidence.models import add_years
 from organisations.services import activity_record, changes_between
 
-from .models import Breach, PeopleTold, Reporting, Risk, SubjectAccessRequest
+from .models import Breach, ITAsset, PeopleTold, Reporting, Risk, SubjectAccessRequest, YesNo
 from .spreadsheets import import_save
 
 BREACH_FIELDS = [
@@ -43,6 +43,25 @@ SAR_FIELDS = [
     "completed_on",
     "notes",
 ]
+
+
+ASSET_FIELDS = [
+    "name",
+    "kind",
+    "supplier",
+    "supported_until",
+    "mfa",
+    "encrypted",
+    "backups_tested_on",
+    "risk_note",
+    "checked_on",
+    "retired_on",
+]
+
+
+def snapshot(entry) -> dict[str, Any]:
+    fields = {Breach: BREACH_FIELDS, SubjectAccessRequest: SAR_FIELDS, ITAsset: ASSET_FIELDS}
+    return {name: getattr(entry, name) for name in fields[type(entry)]}
 
 
 def breach_snapshot(breach: Breach) -> dict[str, Any]:
@@ -89,6 +108,14 @@ def sar_save(
     """Add a subject access request or save changes to one, and record what changed."""
     return _entry_save(
         entry=sar, before=before, fields=SAR_FIELDS, action="sar", by=by, request=request
+    )
+
+
+@transaction.atomic
+def it_asset_save(*, asset: ITAsset, before: dict[str, Any] | None, by, request=None) -> ITAsset:
+    """Add a system or device to the IT register or save changes, and record what changed."""
+    return _entry_save(
+        entry=asset, before=before, fields=ASSET_FIELDS, action="it_asset", by=by, request=request
     )
 
 
@@ -143,12 +170,15 @@ def breach_figures(*, organisation, on: dt.date | None = None) -> BreachFigures:
 
 def entries_import(*, check, organisation, by, request=None) -> int:
     """Save every checked row of an import as a new entry (all or none), each recorded."""
-    saver = {Breach: breach_save, SubjectAccessRequest: sar_save}
+    saver = {
+        Breach: lambda e: breach_save(breach=e, before=None, by=by, request=request),
+        SubjectAccessRequest: lambda e: sar_save(sar=e, before=None, by=by, request=request),
+        ITAsset: lambda e: it_asset_save(asset=e, before=None, by=by, request=request),
+    }
 
     def save(entry) -> None:
         entry.organisation = organisation
-        kind = "breach" if isinstance(entry, Breach) else "sar"
-        saver[type(entry)](**{kind: entry}, before=None, by=by, request=request)
+        saver[type(entry)](entry)
 
     return import_save(check, save=save)
 
@@ -173,4 +203,42 @@ def sar_figures(*, organisation, today: dt.date | None = None) -> SarFigures:
         overdue=statuses.count("overdue"),
         answered_late_in_year=sum(r.status(today) == "late" for r in recent),
         received_in_year=len(recent),
+    )
+
+
+# How long a register stays current without a check (7.1.1, 1.1.2: docs/dspt-rules.md).
+REVIEW_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class AssetFigures:
+    on: dt.date
+    in_use: int
+    unsupported: list  # names of unsupported systems in use
+    unsupported_without_risk: list  # ... with no risk record (8.2.1)
+    mfa_off: list  # names with MFA "no" (4.5.3)
+    not_encrypted: list  # laptops, tablets and phones not encrypted (9.5.2)
+    last_checked_on: dt.date | None
+
+    @property
+    def is_stale(self) -> bool:
+        """No check in the 12 months up to `on` (or nothing on the register)."""
+        return self.last_checked_on is None or self.last_checked_on < add_years(self.on, -1)
+
+
+def asset_figures(*, organisation, on: dt.date | None = None) -> AssetFigures:
+    """The IT register's figures on `on` for 7.1.1, 8.1.4/8.2.1, 4.5.3 and 9.5.2 (one query)."""
+    on = on or timezone.localdate()
+    rows = list(ITAsset.objects.filter(organisation=organisation).in_use())
+    unsupported = [a for a in rows if a.is_unsupported(on)]
+    return AssetFigures(
+        on=on,
+        in_use=len(rows),
+        unsupported=[a.name for a in unsupported],
+        unsupported_without_risk=[a.name for a in unsupported if not a.risk_note.strip()],
+        mfa_off=[a.name for a in rows if a.mfa == YesNo.NO],
+        not_encrypted=[
+            a.name for a in rows if a.kind in ("computer", "mobile") and a.encrypted == YesNo.NO
+        ],
+        last_checked_on=max((a.checked_on for a in rows), default=None),
     )

@@ -16,4 +16,9 @@ urlpatterns = [
     path("subject-access/<int:pk>/", views.sar_edit, name="sar_edit"),
     path("subject-access/export/", views.sars_export, name="sars_export"),
     path("subject-access/import/", views.sars_import, name="sars_import"),
+    path("it/", views.assets, name="assets"),
+    path("it/new/", views.asset_create, name="asset_create"),
+    path("it/<int:pk>/", views.asset_edit, name="asset_edit"),
+    path("it/export/", views.assets_export, name="assets_export"),
+    path("it/import/", views.assets_import, name="assets_import"),
 ]

@@ -11,14 +11,30 @@ from organisations.access import require_role
 from organisations.models import Role
 
 from . import services, spreadsheets
-from .forms import BreachFilterForm, BreachForm, ImportForm, SarFilterForm, SarForm
-from .models import Breach, ClockState, Reporting, SubjectAccessRequest
+from .forms import (
+    BreachFilterForm,
+    BreachForm,
+    ImportForm,
+    ITAssetFilterForm,
+    ITAssetForm,
+    SarFilterForm,
+    SarForm,
+)
+from .models import Breach, ClockState, ITAsset, Reporting, SubjectAccessRequest, YesNo
 
 # The items each register answers (links open the current assessment's answer).
 BREACH_REFS = [
     ("6.1.1", "a way for staff to report breaches"),
     ("6.1.2", "management sign-off after a breach"),
     ("6.1.3", "telling the people affected"),
+]
+ASSET_REFS = [
+    ("7.1.1", "a register of hardware and software"),
+    ("8.1.4", "systems still supported"),
+    ("8.2.1", "risks of unsupported systems"),
+    ("4.5.3", "multi-factor authentication"),
+    ("9.5.2", "encrypted laptops and tablets"),
+    ("7.3.4", "backups test-restored"),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,6 +48,8 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
             "breaches": services.breach_figures(organisation=request.organisation),
             "breach_refs": BREACH_REFS,
             "sars": services.sar_figures(organisation=request.organisation),
+            "assets": services.asset_figures(organisation=request.organisation),
+            "asset_refs": ASSET_REFS,
         },
     )
 
@@ -241,4 +259,89 @@ def sars_import(request: HttpRequest, org: str) -> HttpResponse:
         register="subject access requests",
         back_url="registers:sars",
         done="subject access requests",
+    )
+
+
+# ---------------------------------------------------------------- IT systems and devices
+
+
+def _assets(request: HttpRequest):
+    return ITAsset.objects.filter(organisation=request.organisation)
+
+
+def assets(request: HttpRequest, org: str) -> HttpResponse:
+    form = ITAssetFilterForm(request.GET or None)
+    today = timezone.localdate()
+    rows = _assets(request)
+    data = form.cleaned_data if form.is_valid() else {"kind": "", "show": "", "q": ""}
+    rows = rows.filter(retired_on__isnull=False) if data["show"] == "retired" else rows.in_use()
+    if data["show"] == "unsupported":
+        rows = rows.unsupported(today)
+    elif data["show"] == "mfa_off":
+        rows = rows.filter(mfa=YesNo.NO)
+    if data["kind"]:
+        rows = rows.filter(kind=data["kind"])
+    if data["q"]:
+        rows = rows.filter(Q(name__icontains=data["q"]) | Q(supplier__icontains=data["q"]))
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "today": today,
+        "figures": services.asset_figures(organisation=request.organisation, on=today),
+        "filtered": any(data.values()),
+        "refs": ASSET_REFS,
+    }
+    return render(request, "registers/assets.html", context)
+
+
+@require_role(Role.EDITOR)
+def asset_create(request: HttpRequest, org: str) -> HttpResponse:
+    form = ITAssetForm(request.POST or None, initial={"checked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        asset = form.save(commit=False)
+        asset.organisation = request.organisation
+        services.it_asset_save(asset=asset, before=None, by=request.user, request=request)
+        messages.success(request, f"“{asset.name}” is on the IT register.")
+        return redirect("registers:assets", org)
+    return render(request, "registers/asset_form.html", {"form": form})
+
+
+def asset_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Everyone may read an entry; editors may change it."""
+    asset = get_object_or_404(_assets(request), pk=pk)
+    before = services.snapshot(asset)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied("Your role does not allow this.")
+        form = ITAssetForm(request.POST, instance=asset)
+        if form.is_valid():
+            services.it_asset_save(
+                asset=form.save(commit=False), before=before, by=request.user, request=request
+            )
+            messages.success(request, f"“{asset.name}” is saved.")
+            return redirect("registers:assets", org)
+    else:
+        form = ITAssetForm(instance=asset)
+    if not request.membership.can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    context = {"form": form, "asset": asset, "today": timezone.localdate()}
+    return render(request, "registers/asset_form.html", context)
+
+
+def assets_export(request: HttpRequest, org: str) -> HttpResponse:
+    rows = _assets(request).order_by("name", "pk")
+    return _export(
+        request, form_class=ITAssetForm, rows=rows, name="it-register", title="IT register"
+    )
+
+
+@require_role(Role.EDITOR)
+def assets_import(request: HttpRequest, org: str) -> HttpResponse:
+    return _import(
+        request,
+        form_class=ITAssetForm,
+        register="IT systems and devices register",
+        back_url="registers:assets",
+        done="systems and devices",
     )

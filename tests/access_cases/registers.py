@@ -4,10 +4,15 @@ from tests.access_matrix import EDIT, READ, Case
 
 
 def objects(ctx):
-    from tests.registers.factories import BreachFactory, SubjectAccessRequestFactory
+    from tests.registers.factories import (
+        BreachFactory,
+        ITAssetFactory,
+        SubjectAccessRequestFactory,
+    )
 
     ctx["breach"] = BreachFactory(organisation=ctx["organisation"])
     ctx["sar"] = SubjectAccessRequestFactory(organisation=ctx["organisation"])
+    ctx["asset"] = ITAssetFactory(organisation=ctx["organisation"])
 
 
 def _breach(c):
@@ -28,6 +33,19 @@ def _sar(c):
     return {"pk": c["sar"].pk}
 
 
+NEW_ASSET = {
+    "name": "Access check laptop",
+    "kind": "computer",
+    "mfa": "yes",
+    "encrypted": "yes",
+    "checked_on": "2026-01-05",
+}
+
+
+def _asset(c):
+    return {"pk": c["asset"].pk}
+
+
 CASES = [
     Case("registers:index", READ),
     Case("registers:breaches", READ),
@@ -44,4 +62,11 @@ CASES = [
     Case("registers:sar_edit", READ, kwargs=_sar),
     Case("registers:sar_edit", EDIT, method="post", kwargs=_sar, data=NEW_SAR),
     Case("registers:sars_import", EDIT),
+    Case("registers:assets", READ),
+    Case("registers:assets_export", READ),
+    Case("registers:asset_create", EDIT),
+    Case("registers:asset_create", EDIT, method="post", data=NEW_ASSET),
+    Case("registers:asset_edit", READ, kwargs=_asset),
+    Case("registers:asset_edit", EDIT, method="post", kwargs=_asset, data=NEW_ASSET),
+    Case("registers:assets_import", EDIT),
 ]

@@ -110,3 +110,32 @@ def test_subject_access_requests_are_accessible(
     page.get_by_role("button", name="Record the request").click()
     assert "Record when you checked" in page.locator("#id_identity_checked_on_error").inner_text()
     _both_widths(page, assert_accessible, screenshot, "registers-sar-error")
+
+
+def test_it_register_warns_about_unsupported_software(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.registers.factories import ITAssetFactory
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R7", slug="vl4r7")
+    user = UserFactory(email="viewer@larkspur.example", full_name="Grace Lewis")
+    MembershipFactory(organisation=org, user=user, role=Role.VIEWER)
+    old = ITAssetFactory(
+        organisation=org,
+        name="Reception PC (Windows 10)",
+        supplier="Microsoft",
+        supported_until=dt.date(2025, 10, 14),
+        mfa="yes",
+        encrypted="yes",
+    )
+    ITAssetFactory(organisation=org, name="Care planning app", kind="software", mfa="no")
+    login(page, user)
+    page.goto(live_url("/o/vl4r7/registers/it/"))
+    assert page.get_by_role("heading", name="IT systems and devices").is_visible()
+    assert page.get_by_text("Record the risk (8.2.1)").is_visible()
+    assert page.get_by_role("link", name="Add a system or device").count() == 0  # a viewer
+    _both_widths(page, assert_accessible, screenshot, "registers-assets")
+    page.goto(live_url(f"/o/vl4r7/registers/it/{old.pk}/"))
+    assert page.get_by_text("Its maker stopped supporting it").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-asset-viewer")

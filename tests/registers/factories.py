@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from registers.models import Breach, SubjectAccessRequest
+from registers.models import Breach, ITAsset, SubjectAccessRequest
 from tests.factories import OrganisationFactory, ScopesDisabledFactory
 
 
@@ -25,3 +25,13 @@ class SubjectAccessRequestFactory(ScopesDisabledFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     requester = factory.Sequence(lambda n: f"Resident's son {n}")
     received_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3))
+
+
+class ITAssetFactory(ScopesDisabledFactory):
+    class Meta:
+        model = ITAsset
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Office laptop {n}")
+    kind = "computer"
+    checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
