@@ -292,6 +292,7 @@ def _render_item(
             "item_check": context["outcome"].checks.get(response.pk),
             "comments": response.comments.select_related("author"),
             "comment_form": CommentForm(),
+            "register": _register_for(response),
             "training": (training := _training_for(response)),
             "training_is_answer": training is not None
             and training.percentage is not None
@@ -340,6 +341,25 @@ def restore(request: HttpRequest, org: str, pk: int, record: int) -> HttpRespons
 
 def _as_decimal(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# The items a register's live figures answer (registers/figures.py): which register, so the
+# item page can show its figures (the verdict uses them through verdict.REGISTER_CHECKS).
+REGISTER_ITEMS = {
+    **dict.fromkeys(("6.1.1", "6.1.2", "6.1.3"), "breaches"),
+    **dict.fromkeys(("7.1.1", "8.1.4", "8.2.1", "4.5.3", "9.5.2", "7.3.4"), "assets"),
+}
+
+
+def _register_for(response) -> dict | None:
+    """{"kind", "figures"} for an item a register answers (two queries), else None."""
+    kind = REGISTER_ITEMS.get(response.item.ref)
+    if kind is None:
+        return None
+    from registers.services import register_figures
+
+    figures = register_figures(organisation=response.assessment.organisation)
+    return {"kind": kind, "figures": getattr(figures, kind), "ref": response.item.ref}
 
 
 def _training_for(response):

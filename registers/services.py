@@ -1,21 +1,42 @@
 """Writes to the registers and the figures other apps read. Every change is recorded in
 the organisation's activity log.
 
-Other apps: `from registers.services import breaches_needing_report, breach_figures,
-sars_needing_attention`.
+Other apps: `from registers.services import breaches_needing_report, sars_needing_attention,
+register_figures, register_figures_many` (figures.py: what the registers say about items).
 """
 
+__all__ = [
+    "AssetFigures",
+    "BreachFigures",
+    "RegisterFigures",
+    "SarFigures",
+    "asset_figures",
+    "breach_figures",
+    "register_figures",
+    "register_figures_many",
+    "sar_figures",
+]
+
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from evidence.models import add_years
 from organisations.services import activity_record, changes_between
 
-from .models import Breach, ITAsset, PeopleTold, Reporting, Risk, SubjectAccessRequest, YesNo
+from .figures import (
+    AssetFigures,
+    BreachFigures,
+    RegisterFigures,
+    SarFigures,
+    asset_figures,
+    breach_figures,
+    register_figures,
+    register_figures_many,
+    sar_figures,
+)
+from .models import Breach, ITAsset, SubjectAccessRequest
 from .spreadsheets import import_save
 
 BREACH_FIELDS = [
@@ -135,39 +156,6 @@ def breaches_needing_report(*, organisation) -> list[Breach]:
     )
 
 
-@dataclass(frozen=True)
-class BreachFigures:
-    """The log's figures for 6.1.x over the 12 months up to `on`."""
-
-    on: dt.date
-    total: int
-    not_signed_off: int
-    high_risk: int
-    high_risk_not_told: int
-    clock_open: int
-
-
-def breach_figures(*, organisation, on: dt.date | None = None) -> BreachFigures:
-    """Counts for breaches found in the 12 months up to `on` (one query)."""
-    on = on or timezone.localdate()
-    rows = list(
-        Breach.objects.filter(organisation=organisation)
-        .discovered_since(add_years(on, -1))
-        .only("risk", "signed_off_by", "signed_off_on", "people_told", "reporting", "discovered_at")
-    )
-    rows = [b for b in rows if timezone.localdate(b.discovered_at) <= on]
-    return BreachFigures(
-        on=on,
-        total=len(rows),
-        not_signed_off=sum(not b.is_signed_off for b in rows),
-        high_risk=sum(b.risk == Risk.HIGH for b in rows),
-        high_risk_not_told=sum(
-            b.risk == Risk.HIGH and b.people_told != PeopleTold.TOLD for b in rows
-        ),
-        clock_open=sum(b.reporting == Reporting.NOT_DECIDED for b in rows),
-    )
-
-
 def entries_import(*, check, organisation, by, request=None) -> int:
     """Save every checked row of an import as a new entry (all or none), each recorded."""
     saver = {
@@ -181,64 +169,3 @@ def entries_import(*, check, organisation, by, request=None) -> int:
         saver[type(entry)](entry)
 
     return import_save(check, save=save)
-
-
-@dataclass(frozen=True)
-class SarFigures:
-    open: int
-    overdue: int
-    answered_late_in_year: int
-    received_in_year: int
-
-
-def sar_figures(*, organisation, today: dt.date | None = None) -> SarFigures:
-    """Open and overdue requests now, and the last 12 months' record (one query)."""
-    today = today or timezone.localdate()
-    year_ago = add_years(today, -1)
-    rows = list(SubjectAccessRequest.objects.filter(organisation=organisation))
-    statuses = [r.status(today) for r in rows]
-    recent = [r for r in rows if r.received_on >= year_ago]
-    return SarFigures(
-        open=sum(s in ("open", "due_soon", "overdue") for s in statuses),
-        overdue=statuses.count("overdue"),
-        answered_late_in_year=sum(r.status(today) == "late" for r in recent),
-        received_in_year=len(recent),
-    )
-
-
-# How long a register stays current without a check (7.1.1, 1.1.2: docs/dspt-rules.md).
-REVIEW_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class AssetFigures:
-    on: dt.date
-    in_use: int
-    unsupported: list  # names of unsupported systems in use
-    unsupported_without_risk: list  # ... with no risk record (8.2.1)
-    mfa_off: list  # names with MFA "no" (4.5.3)
-    not_encrypted: list  # laptops, tablets and phones not encrypted (9.5.2)
-    last_checked_on: dt.date | None
-
-    @property
-    def is_stale(self) -> bool:
-        """No check in the 12 months up to `on` (or nothing on the register)."""
-        return self.last_checked_on is None or self.last_checked_on < add_years(self.on, -1)
-
-
-def asset_figures(*, organisation, on: dt.date | None = None) -> AssetFigures:
-    """The IT register's figures on `on` for 7.1.1, 8.1.4/8.2.1, 4.5.3 and 9.5.2 (one query)."""
-    on = on or timezone.localdate()
-    rows = list(ITAsset.objects.filter(organisation=organisation).in_use())
-    unsupported = [a for a in rows if a.is_unsupported(on)]
-    return AssetFigures(
-        on=on,
-        in_use=len(rows),
-        unsupported=[a.name for a in unsupported],
-        unsupported_without_risk=[a.name for a in unsupported if not a.risk_note.strip()],
-        mfa_off=[a.name for a in rows if a.mfa == YesNo.NO],
-        not_encrypted=[
-            a.name for a in rows if a.kind in ("computer", "mobile") and a.encrypted == YesNo.NO
-        ],
-        last_checked_on=max((a.checked_on for a in rows), default=None),
-    )

@@ -1,0 +1,152 @@
+"""What the registers say about the items they answer, on a date (docs/dspt-rules.md,
+"Registers"). The item page shows these figures; the verdict (assessments/verdict.py) uses
+them the way it uses the training register: only for a register that has entries."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from evidence.models import add_years
+
+from .models import Breach, ITAsset, PeopleTold, Reporting, Risk, SubjectAccessRequest, YesNo
+
+
+@dataclass(frozen=True)
+class BreachFigures:
+    """The log's figures for 6.1.x over the 12 months up to `on`."""
+
+    on: dt.date
+    total: int
+    not_signed_off: list[str]  # titles (6.1.2)
+    high_risk: int
+    high_risk_not_told: list[str]  # titles (6.1.3)
+    clock_open: int
+
+
+def _breach_figures(rows, on: dt.date) -> BreachFigures:
+    start = add_years(on, -1)
+    rows = [b for b in rows if start <= timezone.localdate(b.discovered_at) <= on]
+    return BreachFigures(
+        on=on,
+        total=len(rows),
+        not_signed_off=[b.title for b in rows if not b.is_signed_off],
+        high_risk=sum(b.risk == Risk.HIGH for b in rows),
+        high_risk_not_told=[
+            b.title for b in rows if b.risk == Risk.HIGH and b.people_told != PeopleTold.TOLD
+        ],
+        clock_open=sum(b.reporting == Reporting.NOT_DECIDED for b in rows),
+    )
+
+
+def breach_figures(*, organisation, on: dt.date | None = None) -> BreachFigures:
+    """Counts for breaches found in the 12 months up to `on` (one query)."""
+    on = on or timezone.localdate()
+    rows = Breach.objects.filter(organisation=organisation).order_by("discovered_at")
+    return _breach_figures(list(rows), on)
+
+
+@dataclass(frozen=True)
+class SarFigures:
+    open: int
+    overdue: int
+    answered_late_in_year: int
+    received_in_year: int
+
+
+def sar_figures(*, organisation, today: dt.date | None = None) -> SarFigures:
+    """Open and overdue requests now, and the last 12 months' record (one query)."""
+    today = today or timezone.localdate()
+    year_ago = add_years(today, -1)
+    rows = list(SubjectAccessRequest.objects.filter(organisation=organisation))
+    statuses = [r.status(today) for r in rows]
+    recent = [r for r in rows if r.received_on >= year_ago]
+    return SarFigures(
+        open=sum(s in ("open", "due_soon", "overdue") for s in statuses),
+        overdue=statuses.count("overdue"),
+        answered_late_in_year=sum(r.status(today) == "late" for r in recent),
+        received_in_year=len(recent),
+    )
+
+
+@dataclass(frozen=True)
+class AssetFigures:
+    on: dt.date
+    in_use: int
+    unsupported: list[str]  # names of unsupported systems in use (8.1.4)
+    unsupported_without_risk: list[str]  # ... with no risk record (8.2.1)
+    mfa_off: list[str]  # MFA "no" (4.5.3)
+    not_encrypted: list[str]  # computers, tablets and phones not encrypted (9.5.2)
+    last_checked_on: dt.date | None
+
+    @property
+    def is_stale(self) -> bool:
+        """No check in the 12 months up to `on` (or nothing on the register)."""
+        return self.last_checked_on is None or self.last_checked_on < add_years(self.on, -1)
+
+
+def _asset_figures(rows, on: dt.date) -> AssetFigures:
+    unsupported = [a for a in rows if a.is_unsupported(on)]
+    return AssetFigures(
+        on=on,
+        in_use=len(rows),
+        unsupported=[a.name for a in unsupported],
+        unsupported_without_risk=[a.name for a in unsupported if not a.risk_note.strip()],
+        mfa_off=[a.name for a in rows if a.mfa == YesNo.NO],
+        not_encrypted=[
+            a.name for a in rows if a.kind in ("computer", "mobile") and a.encrypted == YesNo.NO
+        ],
+        last_checked_on=max((a.checked_on for a in rows if a.checked_on <= on), default=None),
+    )
+
+
+def asset_figures(*, organisation, on: dt.date | None = None) -> AssetFigures:
+    """The IT register's figures on `on` for 7.1.1, 8.1.4/8.2.1, 4.5.3 and 9.5.2 (one query)."""
+    on = on or timezone.localdate()
+    return _asset_figures(list(ITAsset.objects.filter(organisation=organisation).in_use()), on)
+
+
+@dataclass(frozen=True)
+class RegisterFigures:
+    """Each register's figures on a date, or None for a register with no entries."""
+
+    breaches: BreachFigures | None = None
+    assets: AssetFigures | None = None
+
+
+BREACH_ITEMS = ("6.1.2", "6.1.3")
+ASSET_ITEMS = ("7.1.1", "8.1.4", "8.2.1", "4.5.3", "9.5.2")
+
+
+def register_figures_many(
+    *, organisation_ids: list[int], on: dt.date
+) -> dict[int, RegisterFigures]:
+    """`register_figures` for many organisations in two queries (the portfolio's outcomes)."""
+    breaches: dict[int, list] = {}
+    for b in Breach.objects.filter(organisation_id__in=organisation_ids).only(
+        "organisation_id",
+        "title",
+        "discovered_at",
+        "risk",
+        "signed_off_by",
+        "signed_off_on",
+        "people_told",
+        "reporting",
+    ):
+        breaches.setdefault(b.organisation_id, []).append(b)
+    assets: dict[int, list] = {}
+    for a in ITAsset.objects.filter(organisation_id__in=organisation_ids).in_use():
+        assets.setdefault(a.organisation_id, []).append(a)
+    return {
+        org_id: RegisterFigures(
+            breaches=_breach_figures(breaches[org_id], on) if org_id in breaches else None,
+            assets=_asset_figures(assets[org_id], on) if org_id in assets else None,
+        )
+        for org_id in organisation_ids
+    }
+
+
+def register_figures(*, organisation, on: dt.date | None = None) -> RegisterFigures:
+    """The breach log and IT register figures on `on` (two queries)."""
+    on = on or timezone.localdate()
+    return register_figures_many(organisation_ids=[organisation.pk], on=on)[organisation.pk]
