@@ -139,3 +139,29 @@ def test_it_register_warns_about_unsupported_software(
     page.goto(live_url(f"/o/vl4r7/registers/it/{old.pk}/"))
     assert page.get_by_text("Its maker stopped supporting it").is_visible()
     _both_widths(page, assert_accessible, screenshot, "registers-asset-viewer")
+
+
+def test_the_item_page_shows_the_breach_logs_figure(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.evidence.factories import make_response
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R8", slug="vl4r8")
+    user = UserFactory(email="editor@larkspur.example", full_name="Tom Okafor")
+    MembershipFactory(organisation=org, user=user, role=Role.EDITOR)
+    response = make_response(org, "6.1.2")
+    BreachFactory(
+        organisation=org,
+        title="Rota emailed to a former employee",
+        discovered_at=timezone.now() - dt.timedelta(days=20),
+        reporting="not_reportable",
+        reporting_notes="Incident tool: not reportable",
+    )
+    login(page, user)
+    page.goto(live_url("/o/vl4r8/registers/breaches/"))
+    page.get_by_role("link", name="6.1.2").click()
+    assert page.get_by_role("heading", name="From your breach log").is_visible()
+    assert page.get_by_text("1 not signed off by management").is_visible()
+    assert page.url.endswith(f"/item/{response.pk}/")
+    _both_widths(page, assert_accessible, screenshot, "registers-item-figure")
