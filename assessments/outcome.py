@@ -391,7 +391,7 @@ def assessment_outcome(
     """The projected outcome of `assessment` on `today`. Pass `responses` already loaded
     (with `item`, `item.standard` and prefetched `document_links__document`) to avoid
     loading them again. Two more queries for the training register when 3.2.1 is listed,
-    two for the breach log and IT register."""
+    three for the breach log, IT register and suppliers."""
     from evidence.training import training_summary
     from registers.services import register_figures
 
@@ -406,7 +406,7 @@ def assessment_outcome(
         training = training_summary(
             organisation=assessment.organisation, on=today, deadline=assessment.deadline
         )
-    # Always two queries (not only when a register item is listed), so a page costs the same
+    # Always three queries (not only when a register item is listed), so a page costs the same
     # whatever the checklist holds.
     registers = register_figures(organisation=assessment.organisation, on=today)
     return outcome_from(
@@ -553,8 +553,8 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
     # `today` against its own assessment's deadline.
     deadlines = {org_id: a.deadline for org_id, a in latest.items()}
     training = training_summaries(organisation_ids=list(latest), on=today, deadlines=deadlines)
-    # The breach log and IT register of every home (two queries), when an item they answer
-    # is on the checklist.
+    # The breach log, IT register and suppliers of every home (three queries), when an item
+    # they answer is on the checklist.
     registers = (
         register_figures_many(organisation_ids=list(latest), on=today)
         if _registers_needed(i.ref for i in items.values())

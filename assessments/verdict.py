@@ -17,7 +17,8 @@ An item counts toward the outcome when it is answered (`Response.is_answered`) A
   "Registers"): 6.1.2 needs every breach found in the 12 months before publication signed
   off by management, 6.1.3 every high-risk one told to the people affected; 7.1.1 needs the
   IT register checked in those 12 months; 8.1.4 and 8.2.1 need a risk record for every
-  unsupported system in use. "Not applicable" does not count against a register that
+  unsupported system in use; 4.3.1 needs an agreement for every supplier with
+  administrator access. "Not applicable" does not count against a register that
   shows breaches (6.1.2, 6.1.3) or unsupported systems (8.1.4, 8.2.1).
 
 Evidence that counts now but goes out of date before the deadline is reported with the
@@ -350,7 +351,19 @@ def _unsupported_systems(r, facts: Facts, check: ItemCheck) -> None:
         )
 
 
+def _admin_agreements(r, facts: Facts, check: ItemCheck) -> None:
+    suppliers = facts.registers.suppliers
+    if suppliers is None or not suppliers.admin_without_agreement:
+        return
+    check.fail(
+        f"Supplier register: {_joined(suppliers.admin_without_agreement)} "
+        f"{'has' if len(suppliers.admin_without_agreement) == 1 else 'have'} administrator "
+        "access and no higher-standard agreement is recorded."
+    )
+
+
 REGISTER_CHECKS = {
+    "4.3.1": _admin_agreements,
     "6.1.2": _breaches_signed_off,
     "6.1.3": _breaches_told,
     "7.1.1": _it_register_reviewed,

@@ -252,6 +252,8 @@ ACTIVITY_PHRASES = {
     "sar.updated": "updated a subject access request",
     "it_asset.created": "added “{object}” to the IT register",
     "it_asset.updated": "updated “{object}” on the IT register",
+    "supplier.created": "added the supplier “{object}”",
+    "supplier.updated": "updated the supplier “{object}”",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",

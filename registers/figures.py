@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from evidence.models import add_years
 
-from .models import Breach, ITAsset, PeopleTold, Reporting, Risk, SubjectAccessRequest, YesNo
+from .models import (
+    Breach,
+    ITAsset,
+    PeopleTold,
+    Reporting,
+    Risk,
+    SubjectAccessRequest,
+    Supplier,
+    YesNo,
+)
 
 
 @dataclass(frozen=True)
@@ -107,21 +116,51 @@ def asset_figures(*, organisation, on: dt.date | None = None) -> AssetFigures:
 
 
 @dataclass(frozen=True)
+class SupplierFigures:
+    on: dt.date
+    in_use: int
+    personal_data: int
+    no_contract_terms: list[str]  # handle personal data, contract has no Article 28 terms
+    admin_without_agreement: list[str]  # administrator access, no agreement signed (4.3.1)
+    last_checked_on: dt.date | None
+
+    @property
+    def is_stale(self) -> bool:
+        return self.last_checked_on is None or self.last_checked_on < add_years(self.on, -1)
+
+
+def _supplier_figures(rows, on: dt.date) -> SupplierFigures:
+    return SupplierFigures(
+        on=on,
+        in_use=len(rows),
+        personal_data=sum(s.handles_personal_data for s in rows),
+        no_contract_terms=[
+            s.name for s in rows if s.handles_personal_data and s.contract_terms == YesNo.NO
+        ],
+        admin_without_agreement=[s.name for s in rows if s.needs_admin_agreement],
+        last_checked_on=max((s.checked_on for s in rows if s.checked_on <= on), default=None),
+    )
+
+
+def supplier_figures(*, organisation, on: dt.date | None = None) -> SupplierFigures:
+    on = on or timezone.localdate()
+    rows = Supplier.objects.filter(organisation=organisation, ended_on__isnull=True)
+    return _supplier_figures(list(rows), on)
+
+
+@dataclass(frozen=True)
 class RegisterFigures:
     """Each register's figures on a date, or None for a register with no entries."""
 
     breaches: BreachFigures | None = None
     assets: AssetFigures | None = None
-
-
-BREACH_ITEMS = ("6.1.2", "6.1.3")
-ASSET_ITEMS = ("7.1.1", "8.1.4", "8.2.1", "4.5.3", "9.5.2")
+    suppliers: SupplierFigures | None = None
 
 
 def register_figures_many(
     *, organisation_ids: list[int], on: dt.date
 ) -> dict[int, RegisterFigures]:
-    """`register_figures` for many organisations in two queries (the portfolio's outcomes)."""
+    """`register_figures` for many organisations in three queries (the portfolio's outcomes)."""
     breaches: dict[int, list] = {}
     for b in Breach.objects.filter(organisation_id__in=organisation_ids).only(
         "organisation_id",
@@ -137,16 +176,20 @@ def register_figures_many(
     assets: dict[int, list] = {}
     for a in ITAsset.objects.filter(organisation_id__in=organisation_ids).in_use():
         assets.setdefault(a.organisation_id, []).append(a)
+    suppliers: dict[int, list] = {}
+    for s in Supplier.objects.filter(organisation_id__in=organisation_ids, ended_on__isnull=True):
+        suppliers.setdefault(s.organisation_id, []).append(s)
     return {
         org_id: RegisterFigures(
             breaches=_breach_figures(breaches[org_id], on) if org_id in breaches else None,
             assets=_asset_figures(assets[org_id], on) if org_id in assets else None,
+            suppliers=_supplier_figures(suppliers[org_id], on) if org_id in suppliers else None,
         )
         for org_id in organisation_ids
     }
 
 
 def register_figures(*, organisation, on: dt.date | None = None) -> RegisterFigures:
-    """The breach log and IT register figures on `on` (two queries)."""
+    """The breach log, IT register and supplier figures on `on` (three queries)."""
     on = on or timezone.localdate()
     return register_figures_many(organisation_ids=[organisation.pk], on=on)[organisation.pk]

@@ -2,7 +2,15 @@
 
 from django import forms
 
-from .models import AssetKind, Breach, ClockState, ITAsset, Risk, SubjectAccessRequest
+from .models import (
+    AssetKind,
+    Breach,
+    ClockState,
+    ITAsset,
+    Risk,
+    SubjectAccessRequest,
+    Supplier,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -144,6 +152,38 @@ class ITAssetFilterForm(forms.Form):
             ("unsupported", "Unsupported"),
             ("mfa_off", "Multi-factor authentication off"),
             ("retired", "No longer used"),
+        ],
+    )
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class SupplierForm(RegisterForm):
+    class Meta:
+        model = Supplier
+        fields = [
+            "name",
+            "service",
+            "contact",
+            "handles_personal_data",
+            "contract_terms",
+            "certification",
+            "admin_access",
+            "admin_agreement_signed_on",
+            "checked_on",
+            "ended_on",
+        ]
+        widgets = {"contract_terms": forms.RadioSelect}
+
+
+class SupplierFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "In use"),
+            ("admin", "With administrator access"),
+            ("no_agreement", "Administrator access, no agreement (4.3.1)"),
+            ("ended", "No longer used"),
         ],
     )
     q = forms.CharField(label="Search", required=False, max_length=100)

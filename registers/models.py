@@ -1,5 +1,5 @@
 """Registers that answer toolkit items with live figures: the breach and incident log,
-subject access requests, IT systems and devices.
+subject access requests, IT systems and devices, suppliers.
 
 Each register is a tenant table with a direct `organisation` FK and a django-scopes manager
 (STYLE §3.4). One-row rules live here; writes and audit in services.py.
@@ -385,5 +385,79 @@ class ITAsset(models.Model):
             value = getattr(self, name)
             if value and value > today:
                 errors[name] = "This is in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Supplier(models.Model):
+    """A supplier that handles personal data or looks after the IT (10.1.2, 10.2.x, 4.3.1)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="suppliers"
+    )
+    name = models.CharField("supplier", max_length=200)
+    service = models.CharField(
+        "what they do for you", max_length=200, help_text="e.g. “IT support” or “Payroll”."
+    )
+    contact = models.CharField("contact details", max_length=200, blank=True)
+    handles_personal_data = models.BooleanField("handles personal data", default=True)
+    contract_terms = models.CharField(
+        "contract has data protection terms (UK GDPR Article 28)",
+        max_length=5,
+        choices=YesNo.choices,
+        default=YesNo.NOT_APPLICABLE,
+    )
+    certification = models.CharField(
+        "cyber security certification",
+        max_length=200,
+        blank=True,
+        help_text="e.g. “Cyber Essentials Plus, until March 2027” or “ISO 27001”.",
+    )
+    admin_access = models.BooleanField(
+        "has administrator access to your IT",
+        default=False,
+        help_text="For example, an IT support firm that can log in to your systems remotely.",
+    )
+    admin_agreement_signed_on = models.DateField(
+        "higher-standard agreement signed on",
+        null=True,
+        blank=True,
+        help_text="Everyone with administrator access must sign one (4.3.1).",
+    )
+    checked_on = models.DateField("details last checked on")
+    ended_on = models.DateField(
+        "no longer used from", null=True, blank=True, help_text="Leave empty while you use them."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def needs_admin_agreement(self) -> bool:
+        return self.ended_on is None and self.admin_access and not self.admin_agreement_signed_on
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        for name in ("admin_agreement_signed_on", "checked_on", "ended_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors[name] = "This is in the future."
+        signed = self.admin_agreement_signed_on
+        if signed and not self.admin_access and "admin_agreement_signed_on" not in errors:
+            errors["admin_access"] = (
+                "You recorded an administrator agreement: tick this if they have "
+                "administrator access."
+            )
         if errors:
             raise ValidationError(errors)

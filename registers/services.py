@@ -15,6 +15,7 @@ __all__ = [
     "register_figures",
     "register_figures_many",
     "sar_figures",
+    "supplier_figures",
 ]
 
 import datetime as dt
@@ -35,8 +36,9 @@ from .figures import (
     register_figures,
     register_figures_many,
     sar_figures,
+    supplier_figures,
 )
-from .models import Breach, ITAsset, SubjectAccessRequest
+from .models import Breach, ITAsset, SubjectAccessRequest, Supplier
 from .spreadsheets import import_save
 
 BREACH_FIELDS = [
@@ -78,10 +80,27 @@ ASSET_FIELDS = [
     "checked_on",
     "retired_on",
 ]
+SUPPLIER_FIELDS = [
+    "name",
+    "service",
+    "contact",
+    "handles_personal_data",
+    "contract_terms",
+    "certification",
+    "admin_access",
+    "admin_agreement_signed_on",
+    "checked_on",
+    "ended_on",
+]
 
 
 def snapshot(entry) -> dict[str, Any]:
-    fields = {Breach: BREACH_FIELDS, SubjectAccessRequest: SAR_FIELDS, ITAsset: ASSET_FIELDS}
+    fields = {
+        Breach: BREACH_FIELDS,
+        SubjectAccessRequest: SAR_FIELDS,
+        ITAsset: ASSET_FIELDS,
+        Supplier: SUPPLIER_FIELDS,
+    }
     return {name: getattr(entry, name) for name in fields[type(entry)]}
 
 
@@ -140,6 +159,19 @@ def it_asset_save(*, asset: ITAsset, before: dict[str, Any] | None, by, request=
     )
 
 
+@transaction.atomic
+def supplier_save(*, supplier: Supplier, before: dict[str, Any] | None, by, request=None):
+    """Add a supplier to the register or save changes, and record what changed."""
+    return _entry_save(
+        entry=supplier,
+        before=before,
+        fields=SUPPLIER_FIELDS,
+        action="supplier",
+        by=by,
+        request=request,
+    )
+
+
 def sars_needing_attention(*, organisation, today: dt.date | None = None) -> list:
     """Open requests overdue or due within a week, soonest first (the home page)."""
     today = today or timezone.localdate()
@@ -162,6 +194,7 @@ def entries_import(*, check, organisation, by, request=None) -> int:
         Breach: lambda e: breach_save(breach=e, before=None, by=by, request=request),
         SubjectAccessRequest: lambda e: sar_save(sar=e, before=None, by=by, request=request),
         ITAsset: lambda e: it_asset_save(asset=e, before=None, by=by, request=request),
+        Supplier: lambda e: supplier_save(supplier=e, before=None, by=by, request=request),
     }
 
     def save(entry) -> None:

@@ -21,4 +21,9 @@ urlpatterns = [
     path("it/<int:pk>/", views.asset_edit, name="asset_edit"),
     path("it/export/", views.assets_export, name="assets_export"),
     path("it/import/", views.assets_import, name="assets_import"),
+    path("suppliers/", views.suppliers, name="suppliers"),
+    path("suppliers/new/", views.supplier_create, name="supplier_create"),
+    path("suppliers/<int:pk>/", views.supplier_edit, name="supplier_edit"),
+    path("suppliers/export/", views.suppliers_export, name="suppliers_export"),
+    path("suppliers/import/", views.suppliers_import, name="suppliers_import"),
 ]

@@ -19,8 +19,18 @@ from .forms import (
     ITAssetForm,
     SarFilterForm,
     SarForm,
+    SupplierFilterForm,
+    SupplierForm,
 )
-from .models import Breach, ClockState, ITAsset, Reporting, SubjectAccessRequest, YesNo
+from .models import (
+    Breach,
+    ClockState,
+    ITAsset,
+    Reporting,
+    SubjectAccessRequest,
+    Supplier,
+    YesNo,
+)
 
 # The items each register answers (links open the current assessment's answer).
 BREACH_REFS = [
@@ -36,6 +46,12 @@ ASSET_REFS = [
     ("9.5.2", "encrypted laptops and tablets"),
     ("7.3.4", "backups test-restored"),
 ]
+SUPPLIER_REFS = [
+    ("4.3.1", "agreements for administrator access"),
+    ("10.1.2", "a list of suppliers"),
+    ("10.2.1", "suppliers' cyber security certification"),
+    ("10.2.2", "contracts with data protection terms"),
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,6 +66,8 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
             "sars": services.sar_figures(organisation=request.organisation),
             "assets": services.asset_figures(organisation=request.organisation),
             "asset_refs": ASSET_REFS,
+            "suppliers": services.supplier_figures(organisation=request.organisation),
+            "supplier_refs": SUPPLIER_REFS,
         },
     )
 
@@ -344,4 +362,85 @@ def assets_import(request: HttpRequest, org: str) -> HttpResponse:
         register="IT systems and devices register",
         back_url="registers:assets",
         done="systems and devices",
+    )
+
+
+# ---------------------------------------------------------------- suppliers
+
+
+def _suppliers(request: HttpRequest):
+    return Supplier.objects.filter(organisation=request.organisation)
+
+
+def suppliers(request: HttpRequest, org: str) -> HttpResponse:
+    form = SupplierFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {"show": "", "q": ""}
+    rows = _suppliers(request)
+    if data["show"] == "ended":
+        rows = rows.filter(ended_on__isnull=False)
+    else:
+        rows = rows.filter(ended_on__isnull=True)
+    if data["show"] == "admin":
+        rows = rows.filter(admin_access=True)
+    elif data["show"] == "no_agreement":
+        rows = rows.filter(admin_access=True, admin_agreement_signed_on__isnull=True)
+    if data["q"]:
+        rows = rows.filter(Q(name__icontains=data["q"]) | Q(service__icontains=data["q"]))
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "figures": services.supplier_figures(organisation=request.organisation),
+        "filtered": any(data.values()),
+        "refs": SUPPLIER_REFS,
+    }
+    return render(request, "registers/suppliers.html", context)
+
+
+@require_role(Role.EDITOR)
+def supplier_create(request: HttpRequest, org: str) -> HttpResponse:
+    form = SupplierForm(request.POST or None, initial={"checked_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        supplier = form.save(commit=False)
+        supplier.organisation = request.organisation
+        services.supplier_save(supplier=supplier, before=None, by=request.user, request=request)
+        messages.success(request, f"{supplier.name} is on the supplier register.")
+        return redirect("registers:suppliers", org)
+    return render(request, "registers/supplier_form.html", {"form": form})
+
+
+def supplier_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Everyone may read an entry; editors may change it."""
+    supplier = get_object_or_404(_suppliers(request), pk=pk)
+    before = services.snapshot(supplier)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied("Your role does not allow this.")
+        form = SupplierForm(request.POST, instance=supplier)
+        if form.is_valid():
+            services.supplier_save(
+                supplier=form.save(commit=False), before=before, by=request.user, request=request
+            )
+            messages.success(request, f"{supplier.name} is saved.")
+            return redirect("registers:suppliers", org)
+    else:
+        form = SupplierForm(instance=supplier)
+    if not request.membership.can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "registers/supplier_form.html", {"form": form, "supplier": supplier})
+
+
+def suppliers_export(request: HttpRequest, org: str) -> HttpResponse:
+    rows = _suppliers(request).order_by("name", "pk")
+    return _export(request, form_class=SupplierForm, rows=rows, name="suppliers", title="Suppliers")
+
+
+@require_role(Role.EDITOR)
+def suppliers_import(request: HttpRequest, org: str) -> HttpResponse:
+    return _import(
+        request,
+        form_class=SupplierForm,
+        register="supplier register",
+        back_url="registers:suppliers",
+        done="suppliers",
     )

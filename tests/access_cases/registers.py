@@ -8,11 +8,13 @@ def objects(ctx):
         BreachFactory,
         ITAssetFactory,
         SubjectAccessRequestFactory,
+        SupplierFactory,
     )
 
     ctx["breach"] = BreachFactory(organisation=ctx["organisation"])
     ctx["sar"] = SubjectAccessRequestFactory(organisation=ctx["organisation"])
     ctx["asset"] = ITAssetFactory(organisation=ctx["organisation"])
+    ctx["supplier"] = SupplierFactory(organisation=ctx["organisation"])
 
 
 def _breach(c):
@@ -46,6 +48,18 @@ def _asset(c):
     return {"pk": c["asset"].pk}
 
 
+NEW_SUPPLIER = {
+    "name": "Access IT Ltd",
+    "service": "IT support",
+    "contract_terms": "yes",
+    "checked_on": "2026-01-05",
+}
+
+
+def _supplier(c):
+    return {"pk": c["supplier"].pk}
+
+
 CASES = [
     Case("registers:index", READ),
     Case("registers:breaches", READ),
@@ -69,4 +83,11 @@ CASES = [
     Case("registers:asset_edit", READ, kwargs=_asset),
     Case("registers:asset_edit", EDIT, method="post", kwargs=_asset, data=NEW_ASSET),
     Case("registers:assets_import", EDIT),
+    Case("registers:suppliers", READ),
+    Case("registers:suppliers_export", READ),
+    Case("registers:supplier_create", EDIT),
+    Case("registers:supplier_create", EDIT, method="post", data=NEW_SUPPLIER),
+    Case("registers:supplier_edit", READ, kwargs=_supplier),
+    Case("registers:supplier_edit", EDIT, method="post", kwargs=_supplier, data=NEW_SUPPLIER),
+    Case("registers:suppliers_import", EDIT),
 ]

@@ -165,3 +165,26 @@ def test_the_item_page_shows_the_breach_logs_figure(
     assert page.get_by_text("1 not signed off by management").is_visible()
     assert page.url.endswith(f"/item/{response.pk}/")
     _both_widths(page, assert_accessible, screenshot, "registers-item-figure")
+
+
+def test_suppliers_page_flags_a_missing_admin_agreement(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.registers.factories import SupplierFactory
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4R9", slug="vl4r9")
+    user = UserFactory(email="admin@larkspur.example", full_name="Priya Shah")
+    MembershipFactory(organisation=org, user=user, role=Role.ADMIN)
+    SupplierFactory(organisation=org, name="Remote Fix Ltd", admin_access=True)
+    SupplierFactory(organisation=org, name="Payroll Bureau", service="Payroll", contract_terms="no")
+    login(page, user)
+    page.goto(live_url("/o/vl4r9/registers/suppliers/"))
+    assert page.get_by_text("No agreement signed (4.3.1)").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-suppliers")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("link", name="Remote Fix Ltd").click()
+    page.get_by_label("Higher-standard agreement signed on").fill("2099-01-01")
+    page.get_by_role("button", name="Save changes").click()
+    assert "in the future" in page.locator("#id_admin_agreement_signed_on_error").inner_text()
+    _both_widths(page, assert_accessible, screenshot, "registers-supplier-error")

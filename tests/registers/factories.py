@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from registers.models import Breach, ITAsset, SubjectAccessRequest
+from registers.models import Breach, ITAsset, SubjectAccessRequest, Supplier
 from tests.factories import OrganisationFactory, ScopesDisabledFactory
 
 
@@ -34,4 +34,14 @@ class ITAssetFactory(ScopesDisabledFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Office laptop {n}")
     kind = "computer"
+    checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+
+class SupplierFactory(ScopesDisabledFactory):
+    class Meta:
+        model = Supplier
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Supplier {n} Ltd")
+    service = "IT support"
     checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
