@@ -17,7 +17,8 @@ An item counts toward the outcome when it is answered (`Response.is_answered`) A
   "Registers"): 6.1.2 needs every breach found in the 12 months before publication signed
   off by management, 6.1.3 every high-risk one told to the people affected; 7.1.1 needs the
   IT register checked in those 12 months; 8.1.4 and 8.2.1 need a risk record for every
-  unsupported system in use; 4.3.1 needs an agreement for every supplier with
+  unsupported system in use; 1.1.2 needs the information asset register reviewed by
+  management in those 12 months; 4.3.1 needs an agreement for every supplier with
   administrator access. "Not applicable" does not count against a register that
   shows breaches (6.1.2, 6.1.3) or unsupported systems (8.1.4, 8.2.1).
 
@@ -334,6 +335,24 @@ def _it_register_reviewed(r, facts: Facts, check: ItemCheck) -> None:
         check.lapses(out_from, f"IT register last checked {long_date(last)}")
 
 
+def _information_reviewed(r, facts: Facts, check: ItemCheck) -> None:
+    register = facts.registers.information
+    if register is None or r.not_applicable:
+        return
+    last = register.last_reviewed_on
+    if register.is_stale:
+        check.fail(
+            f"Information asset register: last reviewed by management on {long_date(last)}, "
+            f"more than 12 months before {long_date(facts.on)}."
+            if last
+            else "Information asset register: no management review recorded."
+        )
+        return
+    out_from = add_months(last, 12) + dt.timedelta(days=1)
+    if out_from <= facts.deadline:
+        check.lapses(out_from, f"Information asset register last reviewed {long_date(last)}")
+
+
 def _unsupported_systems(r, facts: Facts, check: ItemCheck) -> None:
     assets = facts.registers.assets
     if assets is None:
@@ -363,6 +382,7 @@ def _admin_agreements(r, facts: Facts, check: ItemCheck) -> None:
 
 
 REGISTER_CHECKS = {
+    "1.1.2": _information_reviewed,
     "4.3.1": _admin_agreements,
     "6.1.2": _breaches_signed_off,
     "6.1.3": _breaches_told,

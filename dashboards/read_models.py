@@ -254,6 +254,8 @@ ACTIVITY_PHRASES = {
     "it_asset.updated": "updated “{object}” on the IT register",
     "supplier.created": "added the supplier “{object}”",
     "supplier.updated": "updated the supplier “{object}”",
+    "information_asset.created": "added “{object}” to the information asset register",
+    "information_asset.updated": "updated “{object}” on the information asset register",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",

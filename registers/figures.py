@@ -11,6 +11,7 @@ from evidence.models import add_years
 
 from .models import (
     Breach,
+    InformationAsset,
     ITAsset,
     PeopleTold,
     Reporting,
@@ -149,18 +150,47 @@ def supplier_figures(*, organisation, on: dt.date | None = None) -> SupplierFigu
 
 
 @dataclass(frozen=True)
+class InformationAssetFigures:
+    on: dt.date
+    total: int
+    no_lawful_basis: list[str]
+    last_reviewed_on: dt.date | None
+
+    @property
+    def is_stale(self) -> bool:
+        """No management review in the 12 months up to `on` (1.1.2)."""
+        return self.last_reviewed_on is None or self.last_reviewed_on < add_years(self.on, -1)
+
+
+def _information_asset_figures(rows, on: dt.date) -> InformationAssetFigures:
+    return InformationAssetFigures(
+        on=on,
+        total=len(rows),
+        no_lawful_basis=[a.name for a in rows if not a.lawful_basis],
+        last_reviewed_on=max((a.reviewed_on for a in rows if a.reviewed_on <= on), default=None),
+    )
+
+
+def information_asset_figures(*, organisation, on: dt.date | None = None):
+    on = on or timezone.localdate()
+    rows = InformationAsset.objects.filter(organisation=organisation)
+    return _information_asset_figures(list(rows), on)
+
+
+@dataclass(frozen=True)
 class RegisterFigures:
     """Each register's figures on a date, or None for a register with no entries."""
 
     breaches: BreachFigures | None = None
     assets: AssetFigures | None = None
     suppliers: SupplierFigures | None = None
+    information: InformationAssetFigures | None = None
 
 
 def register_figures_many(
     *, organisation_ids: list[int], on: dt.date
 ) -> dict[int, RegisterFigures]:
-    """`register_figures` for many organisations in three queries (the portfolio's outcomes)."""
+    """`register_figures` for many organisations in four queries (the portfolio's outcomes)."""
     breaches: dict[int, list] = {}
     for b in Breach.objects.filter(organisation_id__in=organisation_ids).only(
         "organisation_id",
@@ -179,17 +209,27 @@ def register_figures_many(
     suppliers: dict[int, list] = {}
     for s in Supplier.objects.filter(organisation_id__in=organisation_ids, ended_on__isnull=True):
         suppliers.setdefault(s.organisation_id, []).append(s)
+    information: dict[int, list] = {}
+    for i in InformationAsset.objects.filter(organisation_id__in=organisation_ids).only(
+        "organisation_id", "name", "lawful_basis", "reviewed_on"
+    ):
+        information.setdefault(i.organisation_id, []).append(i)
     return {
         org_id: RegisterFigures(
             breaches=_breach_figures(breaches[org_id], on) if org_id in breaches else None,
             assets=_asset_figures(assets[org_id], on) if org_id in assets else None,
             suppliers=_supplier_figures(suppliers[org_id], on) if org_id in suppliers else None,
+            information=(
+                _information_asset_figures(information[org_id], on)
+                if org_id in information
+                else None
+            ),
         )
         for org_id in organisation_ids
     }
 
 
 def register_figures(*, organisation, on: dt.date | None = None) -> RegisterFigures:
-    """The breach log, IT register and supplier figures on `on` (three queries)."""
+    """Every register's figures on `on` (four queries)."""
     on = on or timezone.localdate()
     return register_figures_many(organisation_ids=[organisation.pk], on=on)[organisation.pk]

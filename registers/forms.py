@@ -6,6 +6,8 @@ from .models import (
     AssetKind,
     Breach,
     ClockState,
+    HeldAs,
+    InformationAsset,
     ITAsset,
     Risk,
     SubjectAccessRequest,
@@ -185,6 +187,33 @@ class SupplierFilterForm(forms.Form):
             ("no_agreement", "Administrator access, no agreement (4.3.1)"),
             ("ended", "No longer used"),
         ],
+    )
+    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class InformationAssetForm(RegisterForm):
+    class Meta:
+        model = InformationAsset
+        fields = [
+            "name",
+            "owner",
+            "personal_data",
+            "lawful_basis",
+            "held_as",
+            "where",
+            "retention",
+            "shared_with",
+            "reviewed_on",
+        ]
+        widgets = {
+            "personal_data": forms.Textarea(attrs={"rows": 2}),
+            "shared_with": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class InformationAssetFilterForm(forms.Form):
+    held_as = forms.ChoiceField(
+        label="Held as", required=False, choices=[("", "Any"), *HeldAs.choices]
     )
     q = forms.CharField(label="Search", required=False, max_length=100)
 

@@ -1,5 +1,5 @@
 """Registers that answer toolkit items with live figures: the breach and incident log,
-subject access requests, IT systems and devices, suppliers.
+subject access requests, IT systems and devices, suppliers, information assets.
 
 Each register is a tenant table with a direct `organisation` FK and a django-scopes manager
 (STYLE §3.4). One-row rules live here; writes and audit in services.py.
@@ -461,3 +461,72 @@ class Supplier(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    CONTRACT = "contract", "Contract"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+    VITAL_INTERESTS = "vital_interests", "Vital interests"
+    PUBLIC_TASK = "public_task", "Public task"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+
+
+class HeldAs(models.TextChoices):
+    PAPER = "paper", "Paper"
+    DIGITAL = "digital", "Digital files"
+    SYSTEM = "system", "In a system or app"
+    MIXED = "mixed", "Paper and digital"
+
+
+class InformationAsset(models.Model):
+    """One entry in the information asset register and record of processing (1.1.2)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="information_assets"
+    )
+    name = models.CharField(
+        "information asset", max_length=200, help_text="e.g. “Care plans” or “Staff files”."
+    )
+    owner = models.CharField(
+        "owner", max_length=200, help_text="A job title, e.g. “Registered Manager”."
+    )
+    personal_data = models.TextField(
+        "what personal data it holds", help_text="e.g. names, health, medication, next of kin."
+    )
+    lawful_basis = models.CharField(
+        "lawful basis", max_length=30, choices=LawfulBasis.choices, blank=True
+    )
+    held_as = models.CharField("held as", max_length=10, choices=HeldAs.choices)
+    where = models.CharField(
+        "where it is held", max_length=200, blank=True, help_text="The system, office or cabinet."
+    )
+    retention = models.CharField(
+        "how long it is kept", max_length=200, blank=True, help_text="e.g. “8 years after death”."
+    )
+    shared_with = models.TextField(
+        "shared with (data flows)",
+        blank=True,
+        help_text="Who receives it and how, e.g. “GP by NHSmail”, “pharmacy via eMAR”.",
+    )
+    reviewed_on = models.DateField(
+        "last reviewed by management on",
+        help_text="The register must be reviewed by management every 12 months (1.1.2).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.reviewed_on and self.reviewed_on > timezone.localdate():
+            raise ValidationError({"reviewed_on": "This is in the future."})

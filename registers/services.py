@@ -14,6 +14,7 @@ __all__ = [
     "breach_figures",
     "register_figures",
     "register_figures_many",
+    "information_asset_figures",
     "sar_figures",
     "supplier_figures",
 ]
@@ -33,12 +34,13 @@ from .figures import (
     SarFigures,
     asset_figures,
     breach_figures,
+    information_asset_figures,
     register_figures,
     register_figures_many,
     sar_figures,
     supplier_figures,
 )
-from .models import Breach, ITAsset, SubjectAccessRequest, Supplier
+from .models import Breach, InformationAsset, ITAsset, SubjectAccessRequest, Supplier
 from .spreadsheets import import_save
 
 BREACH_FIELDS = [
@@ -92,6 +94,17 @@ SUPPLIER_FIELDS = [
     "checked_on",
     "ended_on",
 ]
+INFO_ASSET_FIELDS = [
+    "name",
+    "owner",
+    "personal_data",
+    "lawful_basis",
+    "held_as",
+    "where",
+    "retention",
+    "shared_with",
+    "reviewed_on",
+]
 
 
 def snapshot(entry) -> dict[str, Any]:
@@ -100,6 +113,7 @@ def snapshot(entry) -> dict[str, Any]:
         SubjectAccessRequest: SAR_FIELDS,
         ITAsset: ASSET_FIELDS,
         Supplier: SUPPLIER_FIELDS,
+        InformationAsset: INFO_ASSET_FIELDS,
     }
     return {name: getattr(entry, name) for name in fields[type(entry)]}
 
@@ -172,6 +186,21 @@ def supplier_save(*, supplier: Supplier, before: dict[str, Any] | None, by, requ
     )
 
 
+@transaction.atomic
+def information_asset_save(
+    *, asset: InformationAsset, before: dict[str, Any] | None, by, request=None
+):
+    """Add an information asset or save changes, and record what changed."""
+    return _entry_save(
+        entry=asset,
+        before=before,
+        fields=INFO_ASSET_FIELDS,
+        action="information_asset",
+        by=by,
+        request=request,
+    )
+
+
 def sars_needing_attention(*, organisation, today: dt.date | None = None) -> list:
     """Open requests overdue or due within a week, soonest first (the home page)."""
     today = today or timezone.localdate()
@@ -195,6 +224,9 @@ def entries_import(*, check, organisation, by, request=None) -> int:
         SubjectAccessRequest: lambda e: sar_save(sar=e, before=None, by=by, request=request),
         ITAsset: lambda e: it_asset_save(asset=e, before=None, by=by, request=request),
         Supplier: lambda e: supplier_save(supplier=e, before=None, by=by, request=request),
+        InformationAsset: lambda e: information_asset_save(
+            asset=e, before=None, by=by, request=request
+        ),
     }
 
     def save(entry) -> None:

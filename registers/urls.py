@@ -26,4 +26,9 @@ urlpatterns = [
     path("suppliers/<int:pk>/", views.supplier_edit, name="supplier_edit"),
     path("suppliers/export/", views.suppliers_export, name="suppliers_export"),
     path("suppliers/import/", views.suppliers_import, name="suppliers_import"),
+    path("information/", views.information, name="information"),
+    path("information/new/", views.information_create, name="information_create"),
+    path("information/<int:pk>/", views.information_edit, name="information_edit"),
+    path("information/export/", views.information_export, name="information_export"),
+    path("information/import/", views.information_import, name="information_import"),
 ]

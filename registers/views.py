@@ -15,6 +15,8 @@ from .forms import (
     BreachFilterForm,
     BreachForm,
     ImportForm,
+    InformationAssetFilterForm,
+    InformationAssetForm,
     ITAssetFilterForm,
     ITAssetForm,
     SarFilterForm,
@@ -25,6 +27,7 @@ from .forms import (
 from .models import (
     Breach,
     ClockState,
+    InformationAsset,
     ITAsset,
     Reporting,
     SubjectAccessRequest,
@@ -52,6 +55,7 @@ SUPPLIER_REFS = [
     ("10.2.1", "suppliers' cyber security certification"),
     ("10.2.2", "contracts with data protection terms"),
 ]
+INFO_REFS = [("1.1.2", "the information asset register, reviewed in 12 months")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -68,6 +72,8 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
             "asset_refs": ASSET_REFS,
             "suppliers": services.supplier_figures(organisation=request.organisation),
             "supplier_refs": SUPPLIER_REFS,
+            "information": services.information_asset_figures(organisation=request.organisation),
+            "info_refs": INFO_REFS,
         },
     )
 
@@ -443,4 +449,89 @@ def suppliers_import(request: HttpRequest, org: str) -> HttpResponse:
         register="supplier register",
         back_url="registers:suppliers",
         done="suppliers",
+    )
+
+
+# ---------------------------------------------------------------- information assets
+
+
+def _information(request: HttpRequest):
+    return InformationAsset.objects.filter(organisation=request.organisation)
+
+
+def information(request: HttpRequest, org: str) -> HttpResponse:
+    form = InformationAssetFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {"held_as": "", "q": ""}
+    rows = _information(request)
+    if data["held_as"]:
+        rows = rows.filter(held_as=data["held_as"])
+    if data["q"]:
+        rows = rows.filter(
+            Q(name__icontains=data["q"])
+            | Q(owner__icontains=data["q"])
+            | Q(shared_with__icontains=data["q"])
+        )
+    context = {
+        "form": form,
+        "rows": list(rows),
+        "figures": services.information_asset_figures(organisation=request.organisation),
+        "filtered": any(data.values()),
+        "refs": INFO_REFS,
+    }
+    return render(request, "registers/information.html", context)
+
+
+@require_role(Role.EDITOR)
+def information_create(request: HttpRequest, org: str) -> HttpResponse:
+    form = InformationAssetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        asset = form.save(commit=False)
+        asset.organisation = request.organisation
+        services.information_asset_save(asset=asset, before=None, by=request.user, request=request)
+        messages.success(request, f"“{asset.name}” is on the information asset register.")
+        return redirect("registers:information", org)
+    return render(request, "registers/information_form.html", {"form": form})
+
+
+def information_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Everyone may read an entry; editors may change it."""
+    asset = get_object_or_404(_information(request), pk=pk)
+    before = services.snapshot(asset)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied("Your role does not allow this.")
+        form = InformationAssetForm(request.POST, instance=asset)
+        if form.is_valid():
+            services.information_asset_save(
+                asset=form.save(commit=False), before=before, by=request.user, request=request
+            )
+            messages.success(request, f"“{asset.name}” is saved.")
+            return redirect("registers:information", org)
+    else:
+        form = InformationAssetForm(instance=asset)
+    if not request.membership.can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "registers/information_form.html", {"form": form, "asset": asset})
+
+
+def information_export(request: HttpRequest, org: str) -> HttpResponse:
+    rows = _information(request).order_by("name", "pk")
+    return _export(
+        request,
+        form_class=InformationAssetForm,
+        rows=rows,
+        name="information-assets",
+        title="Information assets",
+    )
+
+
+@require_role(Role.EDITOR)
+def information_import(request: HttpRequest, org: str) -> HttpResponse:
+    return _import(
+        request,
+        form_class=InformationAssetForm,
+        register="information asset register",
+        back_url="registers:information",
+        done="information assets",
     )

@@ -6,6 +6,7 @@ from tests.access_matrix import EDIT, READ, Case
 def objects(ctx):
     from tests.registers.factories import (
         BreachFactory,
+        InformationAssetFactory,
         ITAssetFactory,
         SubjectAccessRequestFactory,
         SupplierFactory,
@@ -15,6 +16,7 @@ def objects(ctx):
     ctx["sar"] = SubjectAccessRequestFactory(organisation=ctx["organisation"])
     ctx["asset"] = ITAssetFactory(organisation=ctx["organisation"])
     ctx["supplier"] = SupplierFactory(organisation=ctx["organisation"])
+    ctx["information"] = InformationAssetFactory(organisation=ctx["organisation"])
 
 
 def _breach(c):
@@ -60,6 +62,19 @@ def _supplier(c):
     return {"pk": c["supplier"].pk}
 
 
+NEW_INFO = {
+    "name": "Care plans",
+    "owner": "Registered Manager",
+    "personal_data": "Health",
+    "held_as": "system",
+    "reviewed_on": "2026-01-05",
+}
+
+
+def _information(c):
+    return {"pk": c["information"].pk}
+
+
 CASES = [
     Case("registers:index", READ),
     Case("registers:breaches", READ),
@@ -90,4 +105,11 @@ CASES = [
     Case("registers:supplier_edit", READ, kwargs=_supplier),
     Case("registers:supplier_edit", EDIT, method="post", kwargs=_supplier, data=NEW_SUPPLIER),
     Case("registers:suppliers_import", EDIT),
+    Case("registers:information", READ),
+    Case("registers:information_export", READ),
+    Case("registers:information_create", EDIT),
+    Case("registers:information_create", EDIT, method="post", data=NEW_INFO),
+    Case("registers:information_edit", READ, kwargs=_information),
+    Case("registers:information_edit", EDIT, method="post", kwargs=_information, data=NEW_INFO),
+    Case("registers:information_import", EDIT),
 ]

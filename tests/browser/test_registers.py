@@ -188,3 +188,29 @@ def test_suppliers_page_flags_a_missing_admin_agreement(
     page.get_by_role("button", name="Save changes").click()
     assert "in the future" in page.locator("#id_admin_agreement_signed_on_error").inner_text()
     _both_widths(page, assert_accessible, screenshot, "registers-supplier-error")
+
+
+def test_information_asset_register_is_accessible(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.registers.factories import InformationAssetFactory
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4S1", slug="vl4s1")
+    user = UserFactory(email="ig@larkspur.example", full_name="Tom Okafor")
+    MembershipFactory(organisation=org, user=user, role=Role.EDITOR)
+    InformationAssetFactory(
+        organisation=org,
+        name="Care plans",
+        shared_with="GP by NHSmail",
+        reviewed_on=timezone.localdate() - dt.timedelta(days=400),
+    )
+    login(page, user)
+    page.goto(live_url("/o/vl4s1/registers/information/"))
+    assert page.get_by_text("Item 1.1.2 needs a review in the last 12 months").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-information")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("link", name="Add an information asset").click()
+    page.get_by_role("button", name="Add to the register").click()
+    assert "This field is required" in page.locator("#id_name_error").inner_text()
+    _both_widths(page, assert_accessible, screenshot, "registers-information-error")

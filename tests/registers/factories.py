@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from registers.models import Breach, ITAsset, SubjectAccessRequest, Supplier
+from registers.models import Breach, InformationAsset, ITAsset, SubjectAccessRequest, Supplier
 from tests.factories import OrganisationFactory, ScopesDisabledFactory
 
 
@@ -45,3 +45,15 @@ class SupplierFactory(ScopesDisabledFactory):
     name = factory.Sequence(lambda n: f"Supplier {n} Ltd")
     service = "IT support"
     checked_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+
+class InformationAssetFactory(ScopesDisabledFactory):
+    class Meta:
+        model = InformationAsset
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Care records {n}")
+    owner = "Registered Manager"
+    personal_data = "Names, health, medication"
+    held_as = "system"
+    reviewed_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
