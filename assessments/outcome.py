@@ -391,7 +391,7 @@ def assessment_outcome(
     """The projected outcome of `assessment` on `today`. Pass `responses` already loaded
     (with `item`, `item.standard` and prefetched `document_links__document`) to avoid
     loading them again. Two more queries for the training register when 3.2.1 is listed,
-    four for the registers (breaches, IT, suppliers, information assets)."""
+    five for the registers."""
     from evidence.training import training_summary
     from registers.services import register_figures
 
@@ -406,7 +406,7 @@ def assessment_outcome(
         training = training_summary(
             organisation=assessment.organisation, on=today, deadline=assessment.deadline
         )
-    # Always four queries (not only when a register item is listed), so a page costs the same
+    # Always five queries (not only when a register item is listed), so a page costs the same
     # whatever the checklist holds.
     registers = register_figures(organisation=assessment.organisation, on=today)
     return outcome_from(
@@ -553,7 +553,7 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
     # `today` against its own assessment's deadline.
     deadlines = {org_id: a.deadline for org_id, a in latest.items()}
     training = training_summaries(organisation_ids=list(latest), on=today, deadlines=deadlines)
-    # The registers of every home (four queries), when an item
+    # The registers of every home (five queries), when an item
     # they answer is on the checklist.
     registers = (
         register_figures_many(organisation_ids=list(latest), on=today)

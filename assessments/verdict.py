@@ -18,9 +18,10 @@ An item counts toward the outcome when it is answered (`Response.is_answered`) A
   off by management, 6.1.3 every high-risk one told to the people affected; 7.1.1 needs the
   IT register checked in those 12 months; 8.1.4 and 8.2.1 need a risk record for every
   unsupported system in use; 1.1.2 needs the information asset register reviewed by
-  management in those 12 months; 4.3.1 needs an agreement for every supplier with
-  administrator access. "Not applicable" does not count against a register that
-  shows breaches (6.1.2, 6.1.3) or unsupported systems (8.1.4, 8.2.1).
+  management in those 12 months, 7.2.1 a continuity plan test in them; 4.3.1 needs an
+  agreement for every supplier with administrator access. "Not applicable" does not
+  count against a register that shows breaches (6.1.2, 6.1.3) or unsupported systems
+  (8.1.4, 8.2.1).
 
 Evidence that counts now but goes out of date before the deadline is reported with the
 first day it no longer counts. Pure functions: no queries beyond what callers prefetch.
@@ -353,6 +354,24 @@ def _information_reviewed(r, facts: Facts, check: ItemCheck) -> None:
         check.lapses(out_from, f"Information asset register last reviewed {long_date(last)}")
 
 
+def _continuity_tested(r, facts: Facts, check: ItemCheck) -> None:
+    tests = facts.registers.continuity
+    if tests is None or r.not_applicable:
+        return
+    last = tests.last_tested_on
+    if tests.is_stale:
+        check.fail(
+            f"Continuity plan tests: last tested on {long_date(last)}, more than 12 months "
+            f"before {long_date(facts.on)}."
+            if last
+            else "Continuity plan tests: none recorded on or before the publication date."
+        )
+        return
+    out_from = add_months(last, 12) + dt.timedelta(days=1)
+    if out_from <= facts.deadline:
+        check.lapses(out_from, f"Continuity plan last tested {long_date(last)}")
+
+
 def _unsupported_systems(r, facts: Facts, check: ItemCheck) -> None:
     assets = facts.registers.assets
     if assets is None:
@@ -387,6 +406,7 @@ REGISTER_CHECKS = {
     "6.1.2": _breaches_signed_off,
     "6.1.3": _breaches_told,
     "7.1.1": _it_register_reviewed,
+    "7.2.1": _continuity_tested,
     "8.1.4": _unsupported_systems,
     "8.2.1": _unsupported_systems,
 }

@@ -347,6 +347,7 @@ def _as_decimal(value) -> Decimal:
 # item page can show its figures (the verdict uses them through verdict.REGISTER_CHECKS).
 REGISTER_ITEMS = {
     "1.1.2": "information",
+    **dict.fromkeys(("7.1.2", "7.2.1"), "continuity"),
     **dict.fromkeys(("6.1.1", "6.1.2", "6.1.3"), "breaches"),
     **dict.fromkeys(("7.1.1", "8.1.4", "8.2.1", "4.5.3", "9.5.2", "7.3.4"), "assets"),
     **dict.fromkeys(("4.3.1", "10.1.2", "10.2.1", "10.2.2"), "suppliers"),
@@ -354,7 +355,7 @@ REGISTER_ITEMS = {
 
 
 def _register_for(response) -> dict | None:
-    """{"kind", "figures"} for an item a register answers (four queries), else None."""
+    """{"kind", "figures"} for an item a register answers (five queries), else None."""
     kind = REGISTER_ITEMS.get(response.item.ref)
     if kind is None:
         return None

@@ -256,6 +256,8 @@ ACTIVITY_PHRASES = {
     "supplier.updated": "updated the supplier “{object}”",
     "information_asset.created": "added “{object}” to the information asset register",
     "information_asset.updated": "updated “{object}” on the information asset register",
+    "continuity_test.created": "recorded a continuity plan test: {object}",
+    "continuity_test.updated": "updated a continuity plan test: {object}",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "membership.created": "added a team member",

@@ -11,11 +11,13 @@ from evidence.models import add_years
 
 from .models import (
     Breach,
+    ContinuityTest,
     InformationAsset,
     ITAsset,
     PeopleTold,
     Reporting,
     Risk,
+    Scenario,
     SubjectAccessRequest,
     Supplier,
     YesNo,
@@ -178,6 +180,42 @@ def information_asset_figures(*, organisation, on: dt.date | None = None):
 
 
 @dataclass(frozen=True)
+class ContinuityFigures:
+    on: dt.date
+    total: int
+    last_tested_on: dt.date | None
+    last_cyber_test_on: dt.date | None
+
+    @property
+    def is_stale(self) -> bool:
+        """No test in the 12 months up to `on` (7.2.1)."""
+        return self.last_tested_on is None or self.last_tested_on < add_years(self.on, -1)
+
+    @property
+    def cyber_is_stale(self) -> bool:
+        last = self.last_cyber_test_on
+        return last is None or last < add_years(self.on, -1)
+
+
+def _continuity_figures(rows, on: dt.date) -> ContinuityFigures:
+    rows = [t for t in rows if t.tested_on <= on]
+    return ContinuityFigures(
+        on=on,
+        total=len(rows),
+        last_tested_on=max((t.tested_on for t in rows), default=None),
+        last_cyber_test_on=max(
+            (t.tested_on for t in rows if t.scenario == Scenario.CYBER), default=None
+        ),
+    )
+
+
+def continuity_figures(*, organisation, on: dt.date | None = None) -> ContinuityFigures:
+    on = on or timezone.localdate()
+    rows = ContinuityTest.objects.filter(organisation=organisation).only("tested_on", "scenario")
+    return _continuity_figures(list(rows), on)
+
+
+@dataclass(frozen=True)
 class RegisterFigures:
     """Each register's figures on a date, or None for a register with no entries."""
 
@@ -185,12 +223,13 @@ class RegisterFigures:
     assets: AssetFigures | None = None
     suppliers: SupplierFigures | None = None
     information: InformationAssetFigures | None = None
+    continuity: ContinuityFigures | None = None
 
 
 def register_figures_many(
     *, organisation_ids: list[int], on: dt.date
 ) -> dict[int, RegisterFigures]:
-    """`register_figures` for many organisations in four queries (the portfolio's outcomes)."""
+    """`register_figures` for many organisations in five queries (the portfolio's outcomes)."""
     breaches: dict[int, list] = {}
     for b in Breach.objects.filter(organisation_id__in=organisation_ids).only(
         "organisation_id",
@@ -214,11 +253,19 @@ def register_figures_many(
         "organisation_id", "name", "lawful_basis", "reviewed_on"
     ):
         information.setdefault(i.organisation_id, []).append(i)
+    continuity: dict[int, list] = {}
+    for t in ContinuityTest.objects.filter(organisation_id__in=organisation_ids).only(
+        "organisation_id", "tested_on", "scenario"
+    ):
+        continuity.setdefault(t.organisation_id, []).append(t)
     return {
         org_id: RegisterFigures(
             breaches=_breach_figures(breaches[org_id], on) if org_id in breaches else None,
             assets=_asset_figures(assets[org_id], on) if org_id in assets else None,
             suppliers=_supplier_figures(suppliers[org_id], on) if org_id in suppliers else None,
+            continuity=(
+                _continuity_figures(continuity[org_id], on) if org_id in continuity else None
+            ),
             information=(
                 _information_asset_figures(information[org_id], on)
                 if org_id in information
@@ -230,6 +277,6 @@ def register_figures_many(
 
 
 def register_figures(*, organisation, on: dt.date | None = None) -> RegisterFigures:
-    """Every register's figures on `on` (four queries)."""
+    """Every register's figures on `on` (five queries)."""
     on = on or timezone.localdate()
     return register_figures_many(organisation_ids=[organisation.pk], on=on)[organisation.pk]

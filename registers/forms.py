@@ -6,10 +6,12 @@ from .models import (
     AssetKind,
     Breach,
     ClockState,
+    ContinuityTest,
     HeldAs,
     InformationAsset,
     ITAsset,
     Risk,
+    Scenario,
     SubjectAccessRequest,
     Supplier,
 )
@@ -216,6 +218,23 @@ class InformationAssetFilterForm(forms.Form):
         label="Held as", required=False, choices=[("", "Any"), *HeldAs.choices]
     )
     q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class ContinuityTestForm(RegisterForm):
+    class Meta:
+        model = ContinuityTest
+        fields = ["tested_on", "scenario", "description", "outcome", "lessons"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "lessons": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ContinuityFilterForm(forms.Form):
+    scenario = forms.ChoiceField(
+        label="Scenario", required=False, choices=[("", "Any scenario"), *Scenario.choices]
+    )
 
 
 class ImportForm(forms.Form):

@@ -1,5 +1,6 @@
 """Registers that answer toolkit items with live figures: the breach and incident log,
-subject access requests, IT systems and devices, suppliers, information assets.
+subject access requests, IT systems and devices, suppliers, information assets,
+continuity plan tests.
 
 Each register is a tenant table with a direct `organisation` FK and a django-scopes manager
 (STYLE §3.4). One-row rules live here; writes and audit in services.py.
@@ -530,3 +531,46 @@ class InformationAsset(models.Model):
     def clean(self) -> None:
         if self.reviewed_on and self.reviewed_on > timezone.localdate():
             raise ValidationError({"reviewed_on": "This is in the future."})
+
+
+class Scenario(models.TextChoices):
+    CYBER = "cyber", "Cyber attack (ransomware, hacked email)"
+    POWER = "power", "Power cut"
+    INTERNET = "internet", "Internet or phone lines down"
+    IT_FAILURE = "it_failure", "Computer or system failure"
+    BUILDING = "building", "Losing the office or building"
+    OTHER = "other", "Other"
+
+
+class ContinuityTest(models.Model):
+    """One test or exercise of the business continuity plan (7.1.2, 7.2.1)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="continuity_tests"
+    )
+    tested_on = models.DateField("tested on")
+    scenario = models.CharField("scenario", max_length=20, choices=Scenario.choices)
+    description = models.TextField(
+        "what you did", help_text="e.g. “Tabletop exercise: eMAR down for a day”."
+    )
+    outcome = models.TextField("what happened", blank=True)
+    lessons = models.TextField(
+        "lessons and changes to the plan", blank=True, help_text="What you changed afterwards."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        ordering = ["-tested_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scenario_display()} ({self.tested_on:%-d %b %Y})"
+
+    def clean(self) -> None:
+        if self.tested_on and self.tested_on > timezone.localdate():
+            raise ValidationError({"tested_on": "This is in the future."})

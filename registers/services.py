@@ -14,6 +14,7 @@ __all__ = [
     "breach_figures",
     "register_figures",
     "register_figures_many",
+    "continuity_figures",
     "information_asset_figures",
     "sar_figures",
     "supplier_figures",
@@ -34,13 +35,21 @@ from .figures import (
     SarFigures,
     asset_figures,
     breach_figures,
+    continuity_figures,
     information_asset_figures,
     register_figures,
     register_figures_many,
     sar_figures,
     supplier_figures,
 )
-from .models import Breach, InformationAsset, ITAsset, SubjectAccessRequest, Supplier
+from .models import (
+    Breach,
+    ContinuityTest,
+    InformationAsset,
+    ITAsset,
+    SubjectAccessRequest,
+    Supplier,
+)
 from .spreadsheets import import_save
 
 BREACH_FIELDS = [
@@ -105,6 +114,7 @@ INFO_ASSET_FIELDS = [
     "shared_with",
     "reviewed_on",
 ]
+CONTINUITY_FIELDS = ["tested_on", "scenario", "description", "outcome", "lessons"]
 
 
 def snapshot(entry) -> dict[str, Any]:
@@ -114,6 +124,7 @@ def snapshot(entry) -> dict[str, Any]:
         ITAsset: ASSET_FIELDS,
         Supplier: SUPPLIER_FIELDS,
         InformationAsset: INFO_ASSET_FIELDS,
+        ContinuityTest: CONTINUITY_FIELDS,
     }
     return {name: getattr(entry, name) for name in fields[type(entry)]}
 
@@ -201,6 +212,19 @@ def information_asset_save(
     )
 
 
+@transaction.atomic
+def continuity_test_save(*, test: ContinuityTest, before: dict[str, Any] | None, by, request=None):
+    """Record a continuity plan test or save changes, and record what changed."""
+    return _entry_save(
+        entry=test,
+        before=before,
+        fields=CONTINUITY_FIELDS,
+        action="continuity_test",
+        by=by,
+        request=request,
+    )
+
+
 def sars_needing_attention(*, organisation, today: dt.date | None = None) -> list:
     """Open requests overdue or due within a week, soonest first (the home page)."""
     today = today or timezone.localdate()
@@ -224,6 +248,7 @@ def entries_import(*, check, organisation, by, request=None) -> int:
         SubjectAccessRequest: lambda e: sar_save(sar=e, before=None, by=by, request=request),
         ITAsset: lambda e: it_asset_save(asset=e, before=None, by=by, request=request),
         Supplier: lambda e: supplier_save(supplier=e, before=None, by=by, request=request),
+        ContinuityTest: lambda e: continuity_test_save(test=e, before=None, by=by, request=request),
         InformationAsset: lambda e: information_asset_save(
             asset=e, before=None, by=by, request=request
         ),

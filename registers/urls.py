@@ -31,4 +31,9 @@ urlpatterns = [
     path("information/<int:pk>/", views.information_edit, name="information_edit"),
     path("information/export/", views.information_export, name="information_export"),
     path("information/import/", views.information_import, name="information_import"),
+    path("continuity/", views.continuity, name="continuity"),
+    path("continuity/new/", views.continuity_create, name="continuity_create"),
+    path("continuity/<int:pk>/", views.continuity_edit, name="continuity_edit"),
+    path("continuity/export/", views.continuity_export, name="continuity_export"),
+    path("continuity/import/", views.continuity_import, name="continuity_import"),
 ]

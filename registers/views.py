@@ -14,6 +14,8 @@ from . import services, spreadsheets
 from .forms import (
     BreachFilterForm,
     BreachForm,
+    ContinuityFilterForm,
+    ContinuityTestForm,
     ImportForm,
     InformationAssetFilterForm,
     InformationAssetForm,
@@ -27,6 +29,7 @@ from .forms import (
 from .models import (
     Breach,
     ClockState,
+    ContinuityTest,
     InformationAsset,
     ITAsset,
     Reporting,
@@ -56,6 +59,10 @@ SUPPLIER_REFS = [
     ("10.2.2", "contracts with data protection terms"),
 ]
 INFO_REFS = [("1.1.2", "the information asset register, reviewed in 12 months")]
+CONTINUITY_REFS = [
+    ("7.1.2", "a continuity plan that covers cyber problems"),
+    ("7.2.1", "how the plan is tested"),
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -74,6 +81,8 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
             "supplier_refs": SUPPLIER_REFS,
             "information": services.information_asset_figures(organisation=request.organisation),
             "info_refs": INFO_REFS,
+            "continuity": services.continuity_figures(organisation=request.organisation),
+            "continuity_refs": CONTINUITY_REFS,
         },
     )
 
@@ -534,4 +543,83 @@ def information_import(request: HttpRequest, org: str) -> HttpResponse:
         register="information asset register",
         back_url="registers:information",
         done="information assets",
+    )
+
+
+# ---------------------------------------------------------------- continuity plan tests
+
+
+def _continuity(request: HttpRequest):
+    return ContinuityTest.objects.filter(organisation=request.organisation)
+
+
+def continuity(request: HttpRequest, org: str) -> HttpResponse:
+    form = ContinuityFilterForm(request.GET or None)
+    rows = _continuity(request)
+    scenario = form.cleaned_data["scenario"] if form.is_valid() else ""
+    if scenario:
+        rows = rows.filter(scenario=scenario)
+    context = {
+        "form": form,
+        "filtered": bool(scenario),
+        "rows": list(rows),
+        "figures": services.continuity_figures(organisation=request.organisation),
+        "refs": CONTINUITY_REFS,
+    }
+    return render(request, "registers/continuity.html", context)
+
+
+@require_role(Role.EDITOR)
+def continuity_create(request: HttpRequest, org: str) -> HttpResponse:
+    form = ContinuityTestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        test = form.save(commit=False)
+        test.organisation = request.organisation
+        services.continuity_test_save(test=test, before=None, by=request.user, request=request)
+        messages.success(request, "The test is recorded.")
+        return redirect("registers:continuity", org)
+    return render(request, "registers/continuity_form.html", {"form": form})
+
+
+def continuity_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """Everyone may read an entry; editors may change it."""
+    test = get_object_or_404(_continuity(request), pk=pk)
+    before = services.snapshot(test)
+    if request.method == "POST":
+        if not request.membership.can_edit:
+            raise PermissionDenied("Your role does not allow this.")
+        form = ContinuityTestForm(request.POST, instance=test)
+        if form.is_valid():
+            services.continuity_test_save(
+                test=form.save(commit=False), before=before, by=request.user, request=request
+            )
+            messages.success(request, "The test is saved.")
+            return redirect("registers:continuity", org)
+    else:
+        form = ContinuityTestForm(instance=test)
+    if not request.membership.can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "registers/continuity_form.html", {"form": form, "test": test})
+
+
+def continuity_export(request: HttpRequest, org: str) -> HttpResponse:
+    rows = _continuity(request).order_by("tested_on", "pk")
+    return _export(
+        request,
+        form_class=ContinuityTestForm,
+        rows=rows,
+        name="continuity-tests",
+        title="Continuity tests",
+    )
+
+
+@require_role(Role.EDITOR)
+def continuity_import(request: HttpRequest, org: str) -> HttpResponse:
+    return _import(
+        request,
+        form_class=ContinuityTestForm,
+        register="continuity plan tests",
+        back_url="registers:continuity",
+        done="continuity plan tests",
     )

@@ -6,6 +6,7 @@ from tests.access_matrix import EDIT, READ, Case
 def objects(ctx):
     from tests.registers.factories import (
         BreachFactory,
+        ContinuityTestFactory,
         InformationAssetFactory,
         ITAssetFactory,
         SubjectAccessRequestFactory,
@@ -17,6 +18,7 @@ def objects(ctx):
     ctx["asset"] = ITAssetFactory(organisation=ctx["organisation"])
     ctx["supplier"] = SupplierFactory(organisation=ctx["organisation"])
     ctx["information"] = InformationAssetFactory(organisation=ctx["organisation"])
+    ctx["continuity"] = ContinuityTestFactory(organisation=ctx["organisation"])
 
 
 def _breach(c):
@@ -75,6 +77,13 @@ def _information(c):
     return {"pk": c["information"].pk}
 
 
+NEW_TEST = {"tested_on": "2026-01-05", "scenario": "cyber", "description": "Tabletop"}
+
+
+def _continuity(c):
+    return {"pk": c["continuity"].pk}
+
+
 CASES = [
     Case("registers:index", READ),
     Case("registers:breaches", READ),
@@ -112,4 +121,11 @@ CASES = [
     Case("registers:information_edit", READ, kwargs=_information),
     Case("registers:information_edit", EDIT, method="post", kwargs=_information, data=NEW_INFO),
     Case("registers:information_import", EDIT),
+    Case("registers:continuity", READ),
+    Case("registers:continuity_export", READ),
+    Case("registers:continuity_create", EDIT),
+    Case("registers:continuity_create", EDIT, method="post", data=NEW_TEST),
+    Case("registers:continuity_edit", READ, kwargs=_continuity),
+    Case("registers:continuity_edit", EDIT, method="post", kwargs=_continuity, data=NEW_TEST),
+    Case("registers:continuity_import", EDIT),
 ]

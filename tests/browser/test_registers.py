@@ -214,3 +214,21 @@ def test_information_asset_register_is_accessible(
     page.get_by_role("button", name="Add to the register").click()
     assert "This field is required" in page.locator("#id_name_error").inner_text()
     _both_widths(page, assert_accessible, screenshot, "registers-information-error")
+
+
+def test_continuity_tests_page_is_accessible(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.registers.factories import ContinuityTestFactory
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4S2", slug="vl4s2")
+    user = UserFactory(email="rm@larkspur.example", full_name="Priya Shah")
+    MembershipFactory(organisation=org, user=user, role=Role.EDITOR)
+    ContinuityTestFactory(organisation=org, scenario="power", lessons="Torches in every unit")
+    login(page, user)
+    page.goto(live_url("/o/vl4s2/registers/continuity/"))
+    assert page.get_by_text("No cyber scenario tested in the last 12 months").is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-continuity")
+    page.goto(live_url("/o/vl4s2/registers/"))
+    _both_widths(page, assert_accessible, screenshot, "registers-index-all")

@@ -5,7 +5,14 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from registers.models import Breach, InformationAsset, ITAsset, SubjectAccessRequest, Supplier
+from registers.models import (
+    Breach,
+    ContinuityTest,
+    InformationAsset,
+    ITAsset,
+    SubjectAccessRequest,
+    Supplier,
+)
 from tests.factories import OrganisationFactory, ScopesDisabledFactory
 
 
@@ -57,3 +64,13 @@ class InformationAssetFactory(ScopesDisabledFactory):
     personal_data = "Names, health, medication"
     held_as = "system"
     reviewed_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+
+
+class ContinuityTestFactory(ScopesDisabledFactory):
+    class Meta:
+        model = ContinuityTest
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    tested_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    scenario = "cyber"
+    description = "Tabletop exercise: ransomware locks the care planning system"
