@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", "Improvement actions due"
     OUT_OF_DATE = "out_of_date", "Assessment going out of date"
     CONSULTANT_DIGEST = "consultant_digest", "Weekly portfolio digest"
+    SAR_DUE = "sar_due", "Subject access requests due"
 
 
 KIND_HELP = {
@@ -29,6 +30,8 @@ KIND_HELP = {
     Kind.OUT_OF_DATE: "A month before, and on the day, a published assessment is 12 months "
     "old and goes out of date.",
     Kind.CONSULTANT_DIGEST: "Once a week: every home you advise, the ones most behind first.",
+    Kind.SAR_DUE: "A week before a subject access request must be answered, and weekly once "
+    "it is overdue (IG leads).",
 }
 
 
