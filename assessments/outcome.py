@@ -374,13 +374,20 @@ def _training_needed(responses) -> bool:
     return any(r.item.ref == TRAINING_REF for r in responses)
 
 
-def facts_for(assessment, *, today: dt.date | None = None, training=None) -> Facts:
+def _registers_needed(refs) -> bool:
+    from .verdict import REGISTER_CHECKS
+
+    return any(ref in REGISTER_CHECKS for ref in refs)
+
+
+def facts_for(assessment, *, today: dt.date | None = None, training=None, registers=None) -> Facts:
     today = today or timezone.localdate()
     return Facts(
         on=today,
         deadline=assessment.deadline,
         cyber_essentials_plus_expires_on=assessment.organisation.cyber_essentials_plus_expires_on,
         training=training,
+        registers=registers,
     )
 
 
@@ -393,8 +400,10 @@ def assessment_outcome(
 ) -> Outcome:
     """The projected outcome of `assessment` on `today`. Pass `responses` already loaded
     (with `item`, `item.standard` and prefetched `document_links__document`) to avoid
-    loading them again. Two more queries for the training register when 3.2.1 is listed."""
+    loading them again. Two more queries for the training register when 3.2.1 is listed,
+    five for the registers."""
     from evidence.training import training_summary
+    from registers.services import register_figures
 
     if responses is None:
         responses = responses_for_outcome(assessment)
@@ -407,9 +416,12 @@ def assessment_outcome(
         training = training_summary(
             organisation=assessment.organisation, on=today, deadline=assessment.deadline
         )
+    # Always five queries (not only when a register item is listed), so a page costs the same
+    # whatever the checklist holds.
+    registers = register_figures(organisation=assessment.organisation, on=today)
     return outcome_from(
         responses,
-        facts=facts_for(assessment, today=today, training=training),
+        facts=facts_for(assessment, today=today, training=training, registers=registers),
         previously_published=previously_published,
         catalogue=assessment.catalogue,
     )
@@ -526,6 +538,7 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
     Callers run this with scopes disabled and pass only organisations the user may see.
     """
     from evidence.training import training_summaries
+    from registers.services import register_figures_many
 
     from .models import Approval, Assessment, DocumentLink, EvidenceItem, Response
 
@@ -588,13 +601,25 @@ def outcomes_for(organisations: list, *, today: dt.date | None = None) -> dict:
     # `today` against its own assessment's deadline.
     deadlines = {org_id: a.deadline for org_id, a in latest.items()}
     training = training_summaries(organisation_ids=list(latest), on=today, deadlines=deadlines)
+    # The registers of every home (five queries), when an item
+    # they answer is on the checklist.
+    registers = (
+        register_figures_many(organisation_ids=list(latest), on=today)
+        if _registers_needed(i.ref for i in items.values())
+        else {}
+    )
     for org_id, assessment in latest.items():
         org = by_id[org_id]
         assessment.organisation = org
         rows = sorted(responses.get(assessment.pk, []), key=lambda r: r.item.sort_key)
         outcome = outcome_from(
             rows,
-            facts=facts_for(assessment, today=today, training=training.get(org_id)),
+            facts=facts_for(
+                assessment,
+                today=today,
+                training=training.get(org_id),
+                registers=registers.get(org_id),
+            ),
             previously_published=assessment.previously_published or assessment.org_published,
             catalogue=assessment.catalogue,
         )

@@ -12,7 +12,16 @@ An item counts toward the outcome when it is answered (`Response.is_answered`) A
 - the portal's own figures agree: 3.2.1 with people in scope on the training register
   needs at least 95.0% of them trained in the 12 months before publication, whatever the
   tick says (without a register, a percentage typed below 95 does not count);
-- no document it relies on (linked to it) was overdue for review on the publication date.
+- no document it relies on (linked to it) was overdue for review on the publication date;
+- the portal's registers agree, for a register with entries (docs/dspt-rules.md,
+  "Registers"): 6.1.2 needs every breach found in the 12 months before publication signed
+  off by management, 6.1.3 every high-risk one told to the people affected; 7.1.1 needs the
+  IT register checked in those 12 months; 8.1.4 and 8.2.1 need a risk record for every
+  unsupported system in use; 1.1.2 needs the information asset register reviewed by
+  management in those 12 months, 7.2.1 a continuity plan test in them; 4.3.1 needs an
+  agreement for every supplier with administrator access. "Not applicable" does not
+  count against a register that shows breaches (6.1.2, 6.1.3) or unsupported systems
+  (8.1.4, 8.2.1).
 
 Evidence that counts now but goes out of date before the deadline is reported with the
 first day it no longer counts. Pure functions: no queries beyond what callers prefetch.
@@ -140,6 +149,8 @@ class Facts:
     cyber_essentials_plus_expires_on: dt.date | None = None
     # evidence.training.TrainingSummary on `on`, or None when nobody is on the register.
     training: object | None = None
+    # registers.figures.RegisterFigures on `on` (each register None while it is empty).
+    registers: object | None = None
 
     @property
     def has_cyber_essentials_plus(self) -> bool:
@@ -263,9 +274,143 @@ def _documents(r, facts: Facts, check: ItemCheck) -> None:
             )
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _breaches_signed_off(r, facts: Facts, check: ItemCheck) -> None:
+    log = facts.registers.breaches
+    if log is None:
+        return
+    since = f"in the 12 months before {long_date(facts.on)}"
+    if r.not_applicable and log.total:
+        check.fail(
+            f"'Not applicable' means no breaches, but the breach log has "
+            f"{_plural(log.total, 'breach', 'breaches')} {since}."
+        )
+    if log.not_signed_off:
+        check.fail(
+            f"Breach log: no management sign-off recorded for {_joined(log.not_signed_off)}. "
+            "Record who approved the actions and when."
+        )
+
+
+def _breaches_told(r, facts: Facts, check: ItemCheck) -> None:
+    log = facts.registers.breaches
+    if log is None:
+        return
+    if r.not_applicable and log.high_risk:
+        check.fail(
+            "'Not applicable' means no high-risk breach, but the breach log has "
+            f"{log.high_risk} in the 12 months before {long_date(facts.on)}."
+        )
+    if log.high_risk_not_told:
+        check.fail(
+            f"Breach log: the people affected by {_joined(log.high_risk_not_told)} (high risk) "
+            "have not been recorded as told."
+        )
+
+
+def _it_register_reviewed(r, facts: Facts, check: ItemCheck) -> None:
+    assets = facts.registers.assets
+    if assets is None or r.not_applicable:
+        return
+    last = assets.last_checked_on
+    if assets.is_stale:
+        check.fail(
+            f"IT register: last checked on {long_date(last)}, more than 12 months before "
+            f"{long_date(facts.on)}. Check each entry and record the date."
+            if last
+            else "IT register: no entry has been checked. Check each entry and record the date."
+        )
+        return
+    out_from = add_months(last, 12) + dt.timedelta(days=1)
+    if out_from <= facts.deadline:
+        check.lapses(out_from, f"IT register last checked {long_date(last)}")
+
+
+def _information_reviewed(r, facts: Facts, check: ItemCheck) -> None:
+    register = facts.registers.information
+    if register is None or r.not_applicable:
+        return
+    last = register.last_reviewed_on
+    if register.is_stale:
+        check.fail(
+            f"Information asset register: last reviewed by management on {long_date(last)}, "
+            f"more than 12 months before {long_date(facts.on)}."
+            if last
+            else "Information asset register: no management review recorded."
+        )
+        return
+    out_from = add_months(last, 12) + dt.timedelta(days=1)
+    if out_from <= facts.deadline:
+        check.lapses(out_from, f"Information asset register last reviewed {long_date(last)}")
+
+
+def _continuity_tested(r, facts: Facts, check: ItemCheck) -> None:
+    tests = facts.registers.continuity
+    if tests is None or r.not_applicable:
+        return
+    last = tests.last_tested_on
+    if tests.is_stale:
+        check.fail(
+            f"Continuity plan tests: last tested on {long_date(last)}, more than 12 months "
+            f"before {long_date(facts.on)}."
+            if last
+            else "Continuity plan tests: none recorded on or before the publication date."
+        )
+        return
+    out_from = add_months(last, 12) + dt.timedelta(days=1)
+    if out_from <= facts.deadline:
+        check.lapses(out_from, f"Continuity plan last tested {long_date(last)}")
+
+
+def _unsupported_systems(r, facts: Facts, check: ItemCheck) -> None:
+    assets = facts.registers.assets
+    if assets is None:
+        return
+    if r.not_applicable and assets.unsupported:
+        check.fail(
+            "'Not applicable' means nothing unsupported, but the IT register lists "
+            f"{_joined(assets.unsupported)}."
+        )
+    elif assets.unsupported_without_risk:
+        check.fail(
+            f"IT register: {_joined(assets.unsupported_without_risk)} "
+            f"{'is' if len(assets.unsupported_without_risk) == 1 else 'are'} no longer "
+            "supported by the maker and no risk record is kept (8.2.1). Replace or record it."
+        )
+
+
+def _admin_agreements(r, facts: Facts, check: ItemCheck) -> None:
+    suppliers = facts.registers.suppliers
+    if suppliers is None or not suppliers.admin_without_agreement:
+        return
+    check.fail(
+        f"Supplier register: {_joined(suppliers.admin_without_agreement)} "
+        f"{'has' if len(suppliers.admin_without_agreement) == 1 else 'have'} administrator "
+        "access and no higher-standard agreement is recorded."
+    )
+
+
+REGISTER_CHECKS = {
+    "1.1.2": _information_reviewed,
+    "4.3.1": _admin_agreements,
+    "6.1.2": _breaches_signed_off,
+    "6.1.3": _breaches_told,
+    "7.1.1": _it_register_reviewed,
+    "7.2.1": _continuity_tested,
+    "8.1.4": _unsupported_systems,
+    "8.2.1": _unsupported_systems,
+}
+
+
 def item_check(response, facts: Facts) -> ItemCheck:
     """Whether this answered response counts on `facts.on` (call only when answered)."""
     check = ItemCheck()
+    register_check = REGISTER_CHECKS.get(response.item.ref)
+    if register_check is not None and facts.registers is not None:
+        register_check(response, facts, check)
     if response.not_applicable:
         return check
     if response.item.ref == TRAINING_REF:

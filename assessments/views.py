@@ -269,6 +269,16 @@ def item(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return _render_item(request, response)
 
 
+def item_by_ref(request: HttpRequest, org: str, ref: str) -> HttpResponse:
+    """The current assessment's answer to item `ref` (how registers link to the items they
+    answer without knowing about assessments); the checklist when there is none."""
+    assessment = _current(request.organisation)
+    response = assessment.responses.filter(item__ref=ref).only("pk").first() if assessment else None
+    if response is None:
+        return redirect("assessments:index", org)
+    return redirect("assessments:item", org, response.pk)
+
+
 def _render_item(
     request, response, form=None, status=200, template="assessments/item.html", extra=None
 ):
@@ -286,6 +296,7 @@ def _render_item(
             "item_check": context["outcome"].checks.get(response.pk),
             "comments": response.comments.select_related("author"),
             "comment_form": CommentForm(),
+            "register": _register_for(response),
             "training": (training := _training_for(response)),
             "training_is_answer": training is not None
             and training.percentage is not None
@@ -340,6 +351,28 @@ def _item_url(org: str, pk: int) -> str:
 
 def _as_decimal(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# The items a register's live figures answer (registers/figures.py): which register, so the
+# item page can show its figures (the verdict uses them through verdict.REGISTER_CHECKS).
+REGISTER_ITEMS = {
+    "1.1.2": "information",
+    **dict.fromkeys(("7.1.2", "7.2.1"), "continuity"),
+    **dict.fromkeys(("6.1.1", "6.1.2", "6.1.3"), "breaches"),
+    **dict.fromkeys(("7.1.1", "8.1.4", "8.2.1", "4.5.3", "9.5.2", "7.3.4"), "assets"),
+    **dict.fromkeys(("4.3.1", "10.1.2", "10.2.1", "10.2.2"), "suppliers"),
+}
+
+
+def _register_for(response) -> dict | None:
+    """{"kind", "figures"} for an item a register answers (five queries), else None."""
+    kind = REGISTER_ITEMS.get(response.item.ref)
+    if kind is None:
+        return None
+    from registers.services import register_figures
+
+    figures = register_figures(organisation=response.assessment.organisation)
+    return {"kind": kind, "figures": getattr(figures, kind), "ref": response.item.ref}
 
 
 def _training_for(response):

@@ -31,6 +31,7 @@ from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
 from organisations.models import ActivityLog, Organisation
+from registers.services import breaches_needing_report, sars_needing_attention
 
 # Activity that says nothing about compliance work (sign-ins, our own reminders) is left
 # out of "recent activity" and "last activity".
@@ -332,6 +333,18 @@ ACTIVITY_PHRASES = {
     "training.recorded": "recorded training: {object}",
     "training.imported": "imported training records",
     "training.deleted": "deleted a training record",
+    "breach.created": "logged the breach “{object}”",
+    "breach.updated": "updated the breach “{object}”",
+    "sar.created": "recorded a subject access request",
+    "sar.updated": "updated a subject access request",
+    "it_asset.created": "added “{object}” to the IT register",
+    "it_asset.updated": "updated “{object}” on the IT register",
+    "supplier.created": "added the supplier “{object}”",
+    "supplier.updated": "updated the supplier “{object}”",
+    "information_asset.created": "added “{object}” to the information asset register",
+    "information_asset.updated": "updated “{object}” on the information asset register",
+    "continuity_test.created": "recorded a continuity plan test: {object}",
+    "continuity_test.updated": "updated a continuity plan test: {object}",
     "organisation.created": "set up the organisation",
     "organisation.updated": "updated the organisation details",
     "organisation.closing": "closed the organisation (erased after 30 days)",
@@ -384,6 +397,11 @@ class HomeDashboard:
     warnings_total: int = 0
     activity: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    # Breaches with no reporting decision yet: their 72-hour clock comes before anything.
+    breaches_open: list = field(default_factory=list)
+    now: dt.datetime | None = None
+    # Subject access requests overdue or due within a week.
+    sars_due: list = field(default_factory=list)
     publication: Publication | None = None
 
     @property
@@ -474,4 +492,7 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
         open_actions = assessment.improvement_actions.open().prefetch_related("items")
         board.actions_met = sum(action_met(a, board.outcome.counted) for a in open_actions)
     board.activity = recent_activity(organisation)
+    board.now = timezone.now()
+    board.breaches_open = breaches_needing_report(organisation=organisation)
+    board.sars_due = sars_needing_attention(organisation=organisation, today=today)
     return board

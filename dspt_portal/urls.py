@@ -54,6 +54,7 @@ urlpatterns = [
     path("o/<slug:org>/ping", views.tenant_ping, name="tenant_ping"),
     path("o/<slug:org>/assessment/", include("assessments.urls")),
     path("o/<slug:org>/evidence/", include(evidence_urls)),
+    path("o/<slug:org>/registers/", include("registers.urls")),
     path("o/<slug:org>/reports/", include("reports.urls")),
     path("", include(reports_public_urls)),
     path("", include("assessments.help_urls")),

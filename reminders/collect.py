@@ -247,6 +247,49 @@ def republish_milestone(day: dt.date, expires: dt.date) -> str | None:
     return {30: "soon"}.get(min(passed), str(min(passed)))
 
 
+def sar_deadlines(day: dt.date, org_ids: list[int]) -> list[Due]:
+    """Open subject access requests due within 7 days, or overdue, for the IG lead."""
+    from registers.models import SAR_DUE_SOON_DAYS, SubjectAccessRequest
+
+    # Due one month after receipt, three when extended (docs/dspt-rules.md, "Registers");
+    # an overdue request is chased weekly for about a year after it arrived.
+    requests = (
+        SubjectAccessRequest.objects.open()
+        .filter(
+            organisation_id__in=org_ids,
+            organisation__ig_lead__isnull=False,
+            received_on__gte=day - dt.timedelta(days=400),
+        )
+        .select_related("organisation")
+    )
+    dues = []
+    for sar in requests:
+        due = sar.due_on
+        if (due - day).days > SAR_DUE_SOON_DAYS:
+            continue
+        overdue = due < day
+        key = f"sar:{sar.pk}:" + (f"overdue:{due}:{_week(day)}" if overdue else f"due:{due}")
+        when = f"{due:%-d %B %Y}"
+        dues.append(
+            Due(
+                recipient_id=sar.organisation.ig_lead_id,
+                organisation_id=sar.organisation_id,
+                kind=Kind.SAR_DUE,
+                key=key,
+                title=(
+                    f"Overdue since {when}: request from {sar.requester}"
+                    if overdue
+                    else f"Answer by {when}: request from {sar.requester}"
+                ),
+                detail=sar.organisation.name,
+                url=_url("registers:sar_edit", org=sar.organisation.slug, pk=sar.pk),
+                due_on=due,
+                sort_key=(due - day).days,
+            )
+        )
+    return dues
+
+
 def out_of_date(day: dt.date, org_ids: list[int]) -> list[Due]:
     from assessments.models import Approval
 
@@ -384,7 +427,14 @@ def deadline_missed(day: dt.date, org_ids: list[int]) -> list[Due]:
     return dues
 
 
-COLLECTORS = [deadline_countdown, deadline_missed, document_reviews, action_deadlines, out_of_date]
+COLLECTORS = [
+    deadline_countdown,
+    deadline_missed,
+    document_reviews,
+    action_deadlines,
+    sar_deadlines,
+    out_of_date,
+]
 
 
 def consultant_digest(day: dt.date, consultant_ids: list[int]) -> list[Due]:

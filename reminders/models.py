@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     ACTION_DUE = "action_due", "Improvement actions due"
     OUT_OF_DATE = "out_of_date", "Assessment going out of date"
     CONSULTANT_DIGEST = "consultant_digest", "Weekly portfolio digest"
+    SAR_DUE = "sar_due", "Subject access requests due"
 
 
 KIND_HELP = {
@@ -32,6 +33,8 @@ KIND_HELP = {
     Kind.OUT_OF_DATE: "60, 30 and 7 days before, and on the day, a published assessment is "
     "12 months old and goes out of date.",
     Kind.CONSULTANT_DIGEST: "Once a week: every home you advise, the ones most behind first.",
+    Kind.SAR_DUE: "A week before a subject access request must be answered, and weekly once "
+    "it is overdue (IG leads).",
 }
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "evidence",
+    "registers",
     "assessments",
     "reminders",
     "reports",

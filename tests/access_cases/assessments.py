@@ -37,6 +37,7 @@ def _answer(ctx):
 NOBODY = ()
 
 CASES = [
+    Case("assessments:item_by_ref", READ, kwargs=lambda c: {"ref": "1.1.1"}),
     Case("assessments:index", READ),
     Case("assessments:start", EDIT, method="post"),
     Case("assessments:change_catalogue", EDIT, method="post"),

@@ -121,7 +121,8 @@ def test_bulk_outcomes_take_the_newest_year_and_a_constant_number_of_queries(
         assessment_for(organisation, catalogue, dspt_year=2025)
         newest = assessment_for(organisation, catalogue, dspt_year=2026)
         others = [assessment_for(OrganisationFactory(), catalogue).organisation for _ in range(3)]
-        with django_assert_num_queries(5):
+        # 5, plus the five registers (1.1.2 is on the checklist), whatever the number of homes.
+        with django_assert_num_queries(10):
             bulk = outcomes_for([organisation, *others])
 
     assert bulk[organisation.pk][0] == newest

@@ -373,3 +373,38 @@ def test_braces_in_a_title_do_not_break_the_sweep(home):
     _doc(home, home.ig_lead, "2026-03-10", title="Policy {draft} v2")
     (message,) = sweep("2026-03-01")
     assert "Policy {draft} v2" in message.body
+
+
+# --- Subject access requests
+
+
+def test_a_subject_access_request_is_flagged_a_week_before_it_is_due_and_weekly_after(home):
+    from tests.registers.factories import SubjectAccessRequestFactory
+
+    SubjectAccessRequestFactory(
+        organisation=home, requester="Mrs Patel's daughter", received_on=dt.date(2026, 1, 5)
+    )  # due 5 February 2026
+
+    def sar_emails(day):
+        return [m for m in sweep(day) if "subject access request" in m.subject]
+
+    assert sar_emails("2026-01-28") == []  # 8 days before
+    (due,) = sar_emails("2026-01-29")  # 7 days before
+    assert due.to == ["ig@meadow.example"]
+    assert "Answer by 5 February 2026: request from Mrs Patel's daughter" in due.body
+    assert "/o/vn4k2/registers/subject-access/" in due.body
+    assert sar_emails("2026-01-30") == []
+    (overdue,) = sar_emails("2026-02-06")
+    assert "Overdue since 5 February 2026" in overdue.body
+
+
+def test_an_answered_subject_access_request_is_not_chased(home):
+    from tests.registers.factories import SubjectAccessRequestFactory
+
+    SubjectAccessRequestFactory(
+        organisation=home,
+        received_on=dt.date(2026, 1, 5),
+        identity_checked_on=dt.date(2026, 1, 6),
+        completed_on=dt.date(2026, 1, 20),
+    )
+    assert [m for m in sweep("2026-02-06") if "subject access" in m.subject] == []
