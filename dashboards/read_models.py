@@ -30,6 +30,7 @@ from assessments.summaries import summaries_for
 from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
+from organisations.activity import sentence as activity_sentence
 from organisations.models import ActivityLog, Organisation
 from registers.services import breaches_needing_report, sars_needing_attention
 
@@ -311,72 +312,10 @@ def getting_started_steps(organisation: Organisation, *, assessment=None) -> lis
 
 # ---------------------------------------------------------------- recent activity
 
-ACTIVITY_PHRASES = {
-    "assessment.started": "started the assessment",
-    "assessment.submitted": "sent the assessment for approval",
-    "assessment.approved": "approved the assessment",
-    "assessment.returned": "returned the assessment for changes",
-    "assessment.revision_started": "started a new revision of the assessment",
-    "assessment.publication_recorded": "recorded publication on the national toolkit",
-    "response.updated": "updated the answer to {object}",
-    "comment.added": "commented on {object}",
-    "document.created": "added the document “{object}”",
-    "document.updated": "updated the document “{object}”",
-    "document.deleted": "deleted the document “{object}”",
-    "document.archived": "archived the document “{object}”",
-    "document.restored": "restored the archived document “{object}”",
-    "document.purged": "deleted for good the archived document “{object}”",
-    "document.version_added": "uploaded a new version of “{object}”",
-    "document.linked": "linked a document: {object}",
-    "document.unlinked": "unlinked a document: {object}",
-    "staff.created": "added {object} to the training register",
-    "training.recorded": "recorded training: {object}",
-    "training.imported": "imported training records",
-    "training.deleted": "deleted a training record",
-    "breach.created": "logged the breach “{object}”",
-    "breach.updated": "updated the breach “{object}”",
-    "sar.created": "recorded a subject access request",
-    "sar.updated": "updated a subject access request",
-    "it_asset.created": "added “{object}” to the IT register",
-    "it_asset.updated": "updated “{object}” on the IT register",
-    "supplier.created": "added the supplier “{object}”",
-    "supplier.updated": "updated the supplier “{object}”",
-    "information_asset.created": "added “{object}” to the information asset register",
-    "information_asset.updated": "updated “{object}” on the information asset register",
-    "continuity_test.created": "recorded a continuity plan test: {object}",
-    "continuity_test.updated": "updated a continuity plan test: {object}",
-    "organisation.created": "set up the organisation",
-    "organisation.updated": "updated the organisation details",
-    "organisation.closing": "closed the organisation (erased after 30 days)",
-    "organisation.exported": "downloaded everything as a zip",
-    "membership.created": "added a team member",
-    "membership.removed": "removed a team member",
-    "membership.role_changed": "changed a team member's role",
-    "invitation.created": "invited someone to the team",
-    "invitation.accepted": "joined the team",
-    "invitation.revoked": "withdrew an invitation",
-}
-
-
-def describe_activity(entry: ActivityLog) -> str:
-    """'Tom Okafor updated the answer to 1.1.1' – a sentence a care manager can read."""
-    who = (
-        (entry.actor.full_name or entry.actor.email)
-        if entry.actor
-        else (entry.actor_email or "The portal")
-    )
-    # Response reprs read "1.1.1 for Home – DSPT 2025-26": the item ID is enough here.
-    obj = entry.object_repr.split(" for ")[0] if entry.object_repr else "an item"
-    phrase = ACTIVITY_PHRASES.get(entry.action)
-    if phrase is None:
-        thing, _, verb = entry.action.partition(".")
-        phrase = f"{verb.replace('_', ' ')} {thing.replace('_', ' ')}".strip()
-    return f"{who} {phrase.format(object=obj)}"
-
 
 def recent_activity(organisation: Organisation, limit: int = 8) -> list[tuple[ActivityLog, str]]:
     entries = _loud(ActivityLog.objects.filter(organisation=organisation)).select_related("actor")
-    return [(e, describe_activity(e)) for e in entries[:limit]]
+    return [(e, activity_sentence(e)) for e in entries[:limit]]
 
 
 # ---------------------------------------------------------------- the home page

@@ -8,10 +8,10 @@ from django.urls import reverse
 from assessments.models import Level
 from dashboards.read_models import (
     core_policies_missing,
-    describe_activity,
     getting_started_steps,
     next_items,
 )
+from organisations.activity import sentence
 from organisations.models import ActivityLog, Role
 from organisations.services import activity_record
 from tests.assessments.factories import assessment_for, catalogue_with, simple_items
@@ -115,10 +115,10 @@ def test_recent_activity_reads_as_sentences(client_as, organisation, member, tod
     assert "login" not in page.text.lower().split("recent activity")[1].split("key people")[0]
 
 
-def test_unknown_actions_still_read_sensibly(organisation):
+def test_unknown_actions_still_read_sensibly_on_the_home_page_and_the_activity_page(organisation):
     entry = ActivityLog(organisation=organisation, action="plan.action_closed", actor_email="")
 
-    assert describe_activity(entry) == "The portal action closed plan"
+    assert sentence(entry) == "The portal action closed plan"
 
 
 def test_home_page_runs_in_constant_queries(
