@@ -43,4 +43,20 @@ CASES = [
         method="post",
         kwargs=lambda c: {"pk": c["invitation"].pk},
     ),
+    Case(
+        "organisations:member_remove",
+        MANAGE,
+        method="post",
+        kwargs=lambda c: {"pk": c["membership"].pk},
+    ),
+    Case(
+        "organisations:settings",
+        INVITE,
+        method="post",
+        data=lambda c: {"name": c["organisation"].name, "ods_code": c["organisation"].ods_code},
+    ),
+    # Pages that answer a POST as a GET (they change nothing).
+    Case("tenant_ping", READ, method="post"),
+    Case("organisations:home", READ, method="post"),
+    Case("organisations:activity", INVITE, method="post"),
 ]
