@@ -108,3 +108,8 @@ def build_homes(
 
 
 __all__ = ["Level", "TODAY", "answer_text", "build_homes"]
+
+
+@pytest.fixture(autouse=True)
+def _scopes_off(legacy_scopes_disabled):
+    """This package's test bodies still run with scopes off (see tests/conftest.py)."""

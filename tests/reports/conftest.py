@@ -132,3 +132,8 @@ def approved_assessment(complete_assessment, sap):
     assessment.status = AssessmentStatus.APPROVED
     assessment.save()
     return assessment
+
+
+@pytest.fixture(autouse=True)
+def _scopes_off(legacy_scopes_disabled):
+    """This package's test bodies still run with scopes off (see tests/conftest.py)."""
