@@ -5,6 +5,7 @@ import smtplib
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from dashboards.portfolio import ig_lead_reminders_request
 from dashboards.tasks import ig_lead_reminder_send, ig_lead_reminder_task
@@ -13,6 +14,16 @@ from tests.dashboards.conftest import build_homes
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _logs(**filters) -> list[ActivityLog]:
+    with scopes_disabled():
+        return list(ActivityLog.objects.filter(**filters).select_related("actor", "organisation"))
+
+
+def _log(**filters) -> ActivityLog:
+    (entry,) = _logs(**filters)
+    return entry
 
 
 @pytest.fixture
@@ -30,7 +41,7 @@ def test_request_records_activity_and_enqueues_after_commit(
 
     assert [o.pk for o in result.queued] == [h.pk for h in homes]
     assert len(callbacks) == 2
-    entries = ActivityLog.objects.filter(action="reminder.requested")
+    entries = _logs(action="reminder.requested")
     assert {e.organisation_id for e in entries} == {h.pk for h in homes}
     assert all(e.actor == consultant for e in entries)
 
@@ -43,7 +54,7 @@ def test_at_most_one_reminder_per_home_per_day(consultant, catalogue, ig_lead, t
 
     assert again.queued == []
     assert again.skipped == [(home, "already reminded today")]
-    assert ActivityLog.objects.filter(action="reminder.requested").count() == 1
+    assert len(_logs(action="reminder.requested")) == 1
 
 
 def test_homes_without_an_ig_lead_or_outside_the_portfolio_are_skipped(
@@ -56,7 +67,7 @@ def test_homes_without_an_ig_lead_or_outside_the_portfolio_are_skipped(
 
     assert result.queued == []
     assert result.skipped == [(home, "no IG lead is named")]
-    assert not ActivityLog.objects.filter(organisation=stranger).exists()
+    assert not _logs(organisation=stranger)
 
 
 def test_task_emails_the_ig_lead_with_outcome_and_next_steps_once(
@@ -64,7 +75,7 @@ def test_task_emails_the_ig_lead_with_outcome_and_next_steps_once(
 ):
     [home] = build_homes(1, consultant, catalogue, answered=1, ig_lead=ig_lead)
     ig_lead_reminders_request(user=consultant, organisation_ids=[home.pk])
-    request = ActivityLog.objects.get(action="reminder.requested")
+    request = _log(action="reminder.requested")
 
     assert ig_lead_reminder_task(request.pk) is True
     assert ig_lead_reminder_task(request.pk) is False  # a re-run sends nothing
@@ -75,7 +86,7 @@ def test_task_emails_the_ig_lead_with_outcome_and_next_steps_once(
     assert "Not yet at Approaching Standards" in email.body
     assert "What to do next:" in email.body
     assert reverse("organisations:home", args=[home.slug]) in email.body
-    sent = ActivityLog.objects.get(action="reminder.sent")
+    sent = _log(action="reminder.sent")
     assert sent.organisation == home and sent.actor == consultant
 
 
@@ -84,7 +95,7 @@ def test_a_failed_send_is_recorded_after_the_last_retry(
 ):
     [home] = build_homes(1, consultant, catalogue, ig_lead=ig_lead)
     ig_lead_reminders_request(user=consultant, organisation_ids=[home.pk])
-    request = ActivityLog.objects.get(action="reminder.requested")
+    request = _log(action="reminder.requested")
 
     def broken(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
@@ -96,7 +107,7 @@ def test_a_failed_send_is_recorded_after_the_last_retry(
         smtplib.SMTPServerDisconnected("gone"), "task-id", (request.pk,), {}, None
     )
 
-    failed = ActivityLog.objects.get(action="reminder.failed")
+    failed = _log(action="reminder.failed")
     assert failed.organisation == home
     assert mail.outbox == []
 
@@ -117,7 +128,7 @@ def test_portfolio_page_sends_reminders_to_ticked_homes(
     assert response.redirect_chain[-1][0] == "/portfolio/?behind=1"
     assert f"Reminder on its way to the IG lead of: {homes[0].name}." in response.text
     assert "Reminder sent today" in response.text
-    assert ActivityLog.objects.filter(action="reminder.requested").count() == 1
+    assert len(_logs(action="reminder.requested")) == 1
 
 
 def test_nothing_ticked_is_a_clear_message_and_next_must_stay_on_the_portfolio(
