@@ -121,8 +121,3 @@ def _fresh_private_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
-
-
-@pytest.fixture(autouse=True)
-def _scopes_off(legacy_scopes_disabled):
-    """This package's test bodies still run with scopes off (see tests/conftest.py)."""
