@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dspt_portal.deadlines import dspt_year_label
 from organisations.access import require_role
@@ -269,6 +269,7 @@ def item(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return _render_item(request, response)
 
 
+@require_GET
 def item_by_ref(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     """The current assessment's answer to item `ref` (how registers link to the items they
     answer without knowing about assessments); the checklist when there is none."""

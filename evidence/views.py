@@ -11,7 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from organisations.access import require_manage, require_role
 from organisations.models import Role
@@ -171,6 +171,7 @@ def document_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
 @require_manage
 def archived(request: HttpRequest, org: str) -> HttpResponse:
     """Archived documents, newest first, each with its restore deadline and a Restore button."""

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from organisations.access import require_role
 from organisations.models import Role
@@ -66,6 +67,7 @@ CONTINUITY_REFS = [
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@require_GET
 def index(request: HttpRequest, org: str) -> HttpResponse:
     """Every register, with its live figure."""
     return render(
@@ -91,6 +93,7 @@ def _breaches(request: HttpRequest):
     return Breach.objects.filter(organisation=request.organisation)
 
 
+@require_GET
 def breaches(request: HttpRequest, org: str) -> HttpResponse:
     form = BreachFilterForm(request.GET or None)
     rows = _breaches(request)
@@ -200,6 +203,7 @@ def _import(request: HttpRequest, *, form_class, register: str, back_url: str, d
     return render(request, "registers/import.html", context)
 
 
+@require_GET
 def breaches_export(request: HttpRequest, org: str) -> HttpResponse:
     rows = _breaches(request).order_by("discovered_at", "pk")
     return _export(request, form_class=BreachForm, rows=rows, name="breach-log", title="Breach log")
@@ -223,6 +227,7 @@ def _sars(request: HttpRequest):
     return SubjectAccessRequest.objects.filter(organisation=request.organisation)
 
 
+@require_GET
 def sars(request: HttpRequest, org: str) -> HttpResponse:
     form = SarFilterForm(request.GET or None)
     today = timezone.localdate()
@@ -277,6 +282,7 @@ def sar_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return render(request, "registers/sar_form.html", context)
 
 
+@require_GET
 def sars_export(request: HttpRequest, org: str) -> HttpResponse:
     rows = _sars(request).order_by("received_on", "pk")
     return _export(
@@ -302,6 +308,7 @@ def _assets(request: HttpRequest):
     return ITAsset.objects.filter(organisation=request.organisation)
 
 
+@require_GET
 def assets(request: HttpRequest, org: str) -> HttpResponse:
     form = ITAssetFilterForm(request.GET or None)
     today = timezone.localdate()
@@ -362,6 +369,7 @@ def asset_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return render(request, "registers/asset_form.html", context)
 
 
+@require_GET
 def assets_export(request: HttpRequest, org: str) -> HttpResponse:
     rows = _assets(request).order_by("name", "pk")
     return _export(
@@ -387,6 +395,7 @@ def _suppliers(request: HttpRequest):
     return Supplier.objects.filter(organisation=request.organisation)
 
 
+@require_GET
 def suppliers(request: HttpRequest, org: str) -> HttpResponse:
     form = SupplierFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {"show": "", "q": ""}
@@ -445,6 +454,7 @@ def supplier_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return render(request, "registers/supplier_form.html", {"form": form, "supplier": supplier})
 
 
+@require_GET
 def suppliers_export(request: HttpRequest, org: str) -> HttpResponse:
     rows = _suppliers(request).order_by("name", "pk")
     return _export(request, form_class=SupplierForm, rows=rows, name="suppliers", title="Suppliers")
@@ -468,6 +478,7 @@ def _information(request: HttpRequest):
     return InformationAsset.objects.filter(organisation=request.organisation)
 
 
+@require_GET
 def information(request: HttpRequest, org: str) -> HttpResponse:
     form = InformationAssetFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {"held_as": "", "q": ""}
@@ -524,6 +535,7 @@ def information_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return render(request, "registers/information_form.html", {"form": form, "asset": asset})
 
 
+@require_GET
 def information_export(request: HttpRequest, org: str) -> HttpResponse:
     rows = _information(request).order_by("name", "pk")
     return _export(
@@ -553,6 +565,7 @@ def _continuity(request: HttpRequest):
     return ContinuityTest.objects.filter(organisation=request.organisation)
 
 
+@require_GET
 def continuity(request: HttpRequest, org: str) -> HttpResponse:
     form = ContinuityFilterForm(request.GET or None)
     rows = _continuity(request)
@@ -603,6 +616,7 @@ def continuity_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     return render(request, "registers/continuity_form.html", {"form": form, "test": test})
 
 
+@require_GET
 def continuity_export(request: HttpRequest, org: str) -> HttpResponse:
     rows = _continuity(request).order_by("tested_on", "pk")
     return _export(

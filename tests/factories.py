@@ -92,6 +92,7 @@ def mark_second_factor_passed(client, user) -> None:
     session.save()
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def give_totp(user, secret: str = "JBSWY3DPEHPK3PXP") -> None:  # noqa: S107 - test secret
     """Enrol the user in TOTP two-step sign-in (as if they had scanned the QR code)."""
     from allauth.mfa.totp.internal.auth import TOTP

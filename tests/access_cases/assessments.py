@@ -74,4 +74,11 @@ CASES = [
         method="post",
         data={"published_on": "2026-05-01", "outcome": "standards_met"},
     ),
+    Case("assessments:action_delete", EDIT, method="post", kwargs=lambda c: {"pk": c["action"].pk}),
+    # Pages that show the same page to a POST as to a GET (they change nothing).
+    *[
+        Case(name, READ, method="post")
+        for name in ("assessments:index", "assessments:warnings", "assessments:approval")
+    ],
+    Case("assessments:review", READ, method="post"),
 ]

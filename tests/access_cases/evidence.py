@@ -115,4 +115,24 @@ CASES = [
     ),
     Case("evidence:record_delete", EDIT, method="post", kwargs=lambda c: {"pk": c["record"].pk}),
     Case("evidence:training_import", EDIT),
+    Case("evidence:document_delete", EDIT, method="post", kwargs=_doc),
+    Case(
+        "evidence:staff_edit",
+        EDIT,
+        method="post",
+        kwargs=lambda c: {"pk": c["staff"].pk},
+        data={"name": "Renamed Person", "has_data_access": "on"},
+    ),
+    Case("evidence:training_import", EDIT, method="post"),
+    # Pages and files that answer a POST as a GET (they change nothing).
+    *[
+        Case(name, READ, method="post")
+        for name in ("evidence:library", "evidence:due", "evidence:training")
+    ],
+    Case("evidence:training_template", READ, method="post"),
+    Case("evidence:document", READ, method="post", kwargs=_doc),
+    Case(
+        "evidence:version_download", READ, method="post", kwargs=lambda c: {"pk": c["version"].pk}
+    ),
+    Case("evidence:response_documents", READ, method="post", kwargs=_resp),
 ]

@@ -24,6 +24,7 @@ CASES = [
     Case("organisations:settings", INVITE),
     Case("organisations:activity", INVITE),
     Case("organisations:close", MANAGE),
+    Case("organisations:close", MANAGE, method="post"),  # nothing confirmed: the form says so
     Case(
         "organisations:member_role",
         MANAGE,
@@ -44,4 +45,20 @@ CASES = [
         method="post",
         kwargs=lambda c: {"pk": c["invitation"].pk},
     ),
+    Case(
+        "organisations:member_remove",
+        MANAGE,
+        method="post",
+        kwargs=lambda c: {"pk": c["membership"].pk},
+    ),
+    Case(
+        "organisations:settings",
+        INVITE,
+        method="post",
+        data=lambda c: {"name": c["organisation"].name, "ods_code": c["organisation"].ods_code},
+    ),
+    # Pages that answer a POST as a GET (they change nothing).
+    Case("tenant_ping", READ, method="post"),
+    Case("organisations:home", READ, method="post"),
+    Case("organisations:activity", INVITE, method="post"),
 ]

@@ -93,6 +93,7 @@ CASES = [
     Case("registers:breach_edit", READ, kwargs=_breach),
     Case("registers:breach_edit", EDIT, method="post", kwargs=_breach, data=NEW_BREACH),
     Case("registers:breaches_import", EDIT),
+    Case("registers:breaches_import", EDIT, method="post"),  # no file: the form says so
     Case("registers:sars", READ),
     Case("registers:sars_export", READ),
     Case("registers:sar_create", EDIT),
@@ -100,6 +101,7 @@ CASES = [
     Case("registers:sar_edit", READ, kwargs=_sar),
     Case("registers:sar_edit", EDIT, method="post", kwargs=_sar, data=NEW_SAR),
     Case("registers:sars_import", EDIT),
+    Case("registers:sars_import", EDIT, method="post"),  # no file: the form says so
     Case("registers:assets", READ),
     Case("registers:assets_export", READ),
     Case("registers:asset_create", EDIT),
@@ -107,6 +109,7 @@ CASES = [
     Case("registers:asset_edit", READ, kwargs=_asset),
     Case("registers:asset_edit", EDIT, method="post", kwargs=_asset, data=NEW_ASSET),
     Case("registers:assets_import", EDIT),
+    Case("registers:assets_import", EDIT, method="post"),  # no file: the form says so
     Case("registers:suppliers", READ),
     Case("registers:suppliers_export", READ),
     Case("registers:supplier_create", EDIT),
@@ -114,6 +117,7 @@ CASES = [
     Case("registers:supplier_edit", READ, kwargs=_supplier),
     Case("registers:supplier_edit", EDIT, method="post", kwargs=_supplier, data=NEW_SUPPLIER),
     Case("registers:suppliers_import", EDIT),
+    Case("registers:suppliers_import", EDIT, method="post"),  # no file: the form says so
     Case("registers:information", READ),
     Case("registers:information_export", READ),
     Case("registers:information_create", EDIT),
@@ -121,6 +125,7 @@ CASES = [
     Case("registers:information_edit", READ, kwargs=_information),
     Case("registers:information_edit", EDIT, method="post", kwargs=_information, data=NEW_INFO),
     Case("registers:information_import", EDIT),
+    Case("registers:information_import", EDIT, method="post"),  # no file: the form says so
     Case("registers:continuity", READ),
     Case("registers:continuity_export", READ),
     Case("registers:continuity_create", EDIT),
@@ -128,4 +133,5 @@ CASES = [
     Case("registers:continuity_edit", READ, kwargs=_continuity),
     Case("registers:continuity_edit", EDIT, method="post", kwargs=_continuity, data=NEW_TEST),
     Case("registers:continuity_import", EDIT),
+    Case("registers:continuity_import", EDIT, method="post"),  # no file: the form says so
 ]

@@ -38,4 +38,5 @@ CASES = [
     Case("reports:import", EDIT),
     Case("reports:import_confirm", EDIT, method="post", data={"token": "stale"}),
     Case("reports:badge", INVITE, method="post", data={"action": "disable"}),
+    Case("reports:import", EDIT, method="post"),
 ]

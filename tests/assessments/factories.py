@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from django_scopes import scopes_disabled
 
 from assessments.models import (
     AnswerType,
@@ -63,6 +64,7 @@ class EvidenceItemFactory(ScopesDisabledFactory):
     sort_key = factory.Sequence(lambda n: n)
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def catalogue_with(items: list[dict], **version_kwargs) -> CatalogueVersion:
     """A catalogue holding these items (dicts of EvidenceItem fields; 'ref' is required).
 
@@ -95,6 +97,7 @@ def simple_items(n: int, levels=(Level.APPROACHING, Level.MET, Level.OPTIONAL)) 
     ]
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def assessment_for(organisation=None, catalogue=None, **kwargs) -> Assessment:
     """An assessment with one empty response per catalogue item."""
     organisation = organisation or OrganisationFactory()
@@ -115,6 +118,7 @@ class AssessmentFactory(ScopesDisabledFactory):
     deadline = factory.LazyAttribute(lambda o: dt.date(o.dspt_year, 6, 30))
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def answer(response, **fields) -> Response:
     """Give a response a valid answer of its item's type (or the fields passed)."""
     if not fields:

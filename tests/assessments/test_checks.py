@@ -2,7 +2,6 @@
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
@@ -159,43 +158,58 @@ def test_a_narrative_far_longer_than_needed_is_flagged(assessment):
     assert "too_long" not in codes_for(assessment, "1.1.9")
 
 
-def test_training_below_95_percent_names_the_people(assessment, monkeypatch):
-    summary = SimpleNamespace(
-        percent=Decimal("88.0"),
-        in_scope=25,
-        trained=22,
-        missing=["Ann Lee", "Bob Roy", "Cat Day"],
-        expiring=["Dan Fox"],
-    )
-    monkeypatch.setattr(
-        checks, "training_summary_for", lambda organisation, on, deadline=None: summary
-    )
-    answer(r_(assessment, "3.2.1"), answer_confirmed=True)
+def _register(organisation, trained: list[str], completed_on: list[dt.date | None]):
+    """Staff on the real training register: each name with their last training (or none)."""
+    from tests.evidence.factories import StaffMemberFactory, TrainingRecordFactory
+
+    for name, when in zip(trained, completed_on, strict=True):
+        person = StaffMemberFactory(organisation=organisation, name=name)
+        if when is not None:
+            TrainingRecordFactory(staff_member=person, completed_on=when)
+
+
+def _training_warnings(assessment):
     responses = list(assessment.responses.select_related("item").prefetch_related("document_links"))
-    found = assessment_warnings(assessment, responses, today=TODAY)
-    warnings = found[r_(assessment, "3.2.1").pk]
-    below = next(w for w in warnings if w.code == "training_below_target")
-    assert "88.0%" in below.title and "Ann Lee, Bob Roy, Cat Day" in below.fix
-    assert any(w.code == "training_expiring" and "Dan Fox" in w.fix for w in warnings)
+    return assessment_warnings(assessment, responses, today=TODAY)[r_(assessment, "3.2.1").pk]
 
 
-def test_training_at_95_percent_is_fine(assessment, monkeypatch):
-    summary = SimpleNamespace(
-        percent=Decimal("96"), in_scope=25, trained=24, missing=["Ann Lee"], expiring=[]
-    )
-    monkeypatch.setattr(
-        checks, "training_summary_for", lambda organisation, on, deadline=None: summary
-    )
-    answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("96"))
+# Counted on the day, 1 March 2026 (the date the outcome uses): trained means completed on
+# or after 1 March 2025.
+IN_TIME = dt.date(2025, 9, 1)
+TOO_OLD = dt.date(2025, 2, 28)  # more than 12 months before 1 March 2026
+LAPSING = dt.date(2025, 6, 1)  # counts today, runs out on 1 June 2026, before the deadline
+
+
+def test_training_below_95_percent_names_the_people(assessment):
+    names = [f"Carer {n:02d}" for n in range(22)] + ["Ann Lee", "Bob Roy", "Cat Day"]
+    _register(assessment.organisation, names, [IN_TIME] * 22 + [None, TOO_OLD, None])
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True)
+    below = next(w for w in _training_warnings(assessment) if w.code == "training_below_target")
+    assert "88.0% trained in the 12 months before 1 March 2026" in below.title
+    assert "Ann Lee, Bob Roy, Cat Day" in below.fix
+
+
+def test_training_at_95_percent_is_fine(assessment):
+    names = [f"Carer {n:02d}" for n in range(19)] + ["Ann Lee"]
+    _register(assessment.organisation, names, [IN_TIME] * 19 + [None])
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("95"))
     assert "training_below_target" not in codes_for(assessment, "3.2.1")
 
 
-def test_without_a_register_the_typed_percentage_is_checked(assessment, monkeypatch):
-    monkeypatch.setattr(
-        checks, "training_summary_for", lambda organisation, on, deadline=None: None
-    )
+def test_without_a_register_the_typed_percentage_is_checked(assessment):
     answer(r_(assessment, "3.2.1"), answer_confirmed=True, answer_number=Decimal("80"))
     assert "training_below_target" in codes_for(assessment, "3.2.1")
+    answer(r_(assessment, "3.2.1"), answer_number=Decimal("96"))
+    assert "training_below_target" not in codes_for(assessment, "3.2.1")
+
+
+def test_training_that_runs_out_before_the_deadline_counts_today_and_is_flagged(assessment):
+    names = [f"Carer {n:02d}" for n in range(9)] + ["Eve Moss"]
+    _register(assessment.organisation, names, [IN_TIME] * 9 + [LAPSING])
+    answer(r_(assessment, "3.2.1"), answer_confirmed=True)
+    warnings = {w.code: w for w in _training_warnings(assessment)}
+    assert "training_below_target" not in warnings  # 10 of 10 trained on 1 March 2026
+    assert "Refresh training for Eve Moss before the deadline." in warnings["training_expiring"].fix
 
 
 def test_training_summary_for_treats_a_missing_register_as_none(monkeypatch, organisation):
@@ -215,18 +229,3 @@ def test_warnings_never_block_saving(client_as, assessment):
     )
     r.refresh_from_db()
     assert r.answer_text == "Policy attached"
-
-
-def test_training_check_reads_the_registers_own_shape(assessment, monkeypatch):
-    person = SimpleNamespace
-    summary = SimpleNamespace(
-        percentage=90.0, missing=[person(name="Eve Moss")], expiring=[person(name="Fay Hill")]
-    )
-    monkeypatch.setattr(
-        checks, "training_summary_for", lambda organisation, on, deadline=None: summary
-    )
-    answer(r_(assessment, "3.2.1"), answer_confirmed=True)
-    responses = list(assessment.responses.select_related("item").prefetch_related("document_links"))
-    warnings = assessment_warnings(assessment, responses, today=TODAY)[r_(assessment, "3.2.1").pk]
-    assert any("Eve Moss" in w.fix for w in warnings)
-    assert any("Fay Hill" in w.fix for w in warnings)

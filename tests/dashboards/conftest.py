@@ -5,6 +5,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django_scopes import scopes_disabled
 
 from assessments.models import Assessment, DocumentLink, Level, Response
 from evidence.models import Document
@@ -36,11 +37,13 @@ def consultant(db):
     return user
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def answer_text(response, text="Held in the IG folder, section 2, reviewed 3 March 2026."):
     response.answer_text = text
     response.save()
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def build_homes(
     n: int, consultant, catalogue, *, answered: int = 3, ig_lead=None, year: int = 2026
 ) -> list:

@@ -14,7 +14,8 @@ from organisations.models import Role
 from tests.assessments.factories import assessment_for, catalogue_with, simple_items
 from tests.dashboards.conftest import build_homes
 
-pytestmark = pytest.mark.django_db
+# Written before the package moved to scopes-on test bodies; not yet moved.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 
 def _publish(assessment, published_on: dt.date, outcome="standards_met"):

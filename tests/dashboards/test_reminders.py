@@ -4,6 +4,7 @@ outbox after commit, exactly once."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from dashboards.portfolio import ig_lead_reminders_request
 from organisations.models import ActivityLog, Role
@@ -14,6 +15,16 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.mail import deliver_emails
 
 pytestmark = pytest.mark.django_db
+
+
+def _logs(**filters) -> list[ActivityLog]:
+    with scopes_disabled():
+        return list(ActivityLog.objects.filter(**filters).select_related("actor", "organisation"))
+
+
+def _log(**filters) -> ActivityLog:
+    (entry,) = _logs(**filters)
+    return entry
 
 
 @pytest.fixture
@@ -31,7 +42,7 @@ def test_request_records_activity_and_enqueues_after_commit(
 
     assert [o.pk for o in result.queued] == [h.pk for h in homes]
     assert len(callbacks) == 2
-    entries = ActivityLog.objects.filter(action="reminder.requested")
+    entries = _logs(action="reminder.requested")
     assert {e.organisation_id for e in entries} == {h.pk for h in homes}
     assert all(e.actor == consultant for e in entries)
 
@@ -44,7 +55,7 @@ def test_at_most_one_reminder_per_home_per_day(consultant, catalogue, ig_lead, t
 
     assert again.queued == []
     assert again.skipped == [(home, "already reminded today")]
-    assert ActivityLog.objects.filter(action="reminder.requested").count() == 1
+    assert len(_logs(action="reminder.requested")) == 1
 
 
 def test_homes_without_an_ig_lead_or_outside_the_portfolio_are_skipped(
@@ -57,7 +68,7 @@ def test_homes_without_an_ig_lead_or_outside_the_portfolio_are_skipped(
 
     assert result.queued == []
     assert result.skipped == [(home, "no IG lead is named")]
-    assert not ActivityLog.objects.filter(organisation=stranger).exists()
+    assert not _logs(organisation=stranger)
 
 
 def test_the_ig_lead_gets_one_email_with_outcome_next_steps_and_replies_to_the_consultant(
@@ -94,7 +105,7 @@ def test_portfolio_page_sends_reminders_to_ticked_homes(
     assert response.redirect_chain[-1][0] == "/portfolio/?behind=1"
     assert f"Reminder on its way to the IG lead of: {homes[0].name}." in response.text
     assert "Reminder sent today" in response.text
-    assert ActivityLog.objects.filter(action="reminder.requested").count() == 1
+    assert len(_logs(action="reminder.requested")) == 1
 
 
 def test_nothing_ticked_is_a_clear_message_and_next_must_stay_on_the_portfolio(

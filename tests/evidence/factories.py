@@ -7,6 +7,7 @@ import zipfile
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scopes_disabled
 
 from assessments.models import (
     AnswerType,
@@ -75,6 +76,7 @@ def upload(
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def make_response(
     organisation, ref: str = "1.3.1", assessment: Assessment | None = None
 ) -> Response:
@@ -127,6 +129,7 @@ class DocumentFactory(ScopesDisabledFactory):
     kind = DocumentKind.POLICY
 
 
+@scopes_disabled()  # test set-up: any tenant's rows
 def add_version(document: Document, name: str = "policy.pdf", content: bytes = PDF_BYTES, by=None):
     """Store a file as the next version through the real service and storage."""
     file = upload(name, content)

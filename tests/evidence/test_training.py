@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from evidence.models import StaffMember, TrainingRecord
 from evidence.services import training_summary
@@ -35,7 +36,8 @@ def people(organisation, trained: int, untrained: int, **kwargs):
 )
 def test_the_95_percent_boundary(organisation, trained, untrained, percentage, meets):
     people(organisation, trained, untrained)
-    summary = training_summary(organisation=organisation, on=ON)
+    with scopes_disabled():
+        summary = training_summary(organisation=organisation, on=ON)
     assert summary.in_scope_count == trained + untrained
     assert summary.percentage == percentage
     assert summary.meets_target is meets
@@ -43,7 +45,8 @@ def test_the_95_percent_boundary(organisation, trained, untrained, percentage, m
 
 
 def test_nobody_on_the_register_does_not_meet_the_target(organisation):
-    summary = training_summary(organisation=organisation, on=ON)
+    with scopes_disabled():
+        summary = training_summary(organisation=organisation, on=ON)
     assert summary.percentage is None and summary.meets_target is False
 
 
@@ -55,7 +58,8 @@ def test_leavers_before_the_date_and_later_starters_are_not_counted(organisation
     )
     StaffMemberFactory(organisation=organisation, name="Kitchen, no records", has_data_access=False)
     last_day = StaffMemberFactory(organisation=organisation, name="Leaves on the day", left_on=ON)
-    summary = training_summary(organisation=organisation, on=ON)
+    with scopes_disabled():
+        summary = training_summary(organisation=organisation, on=ON)
     assert "Leaves on the day" in summary.missing_names  # still worked here that day
     assert {p.name for p in summary.out_of_scope} == {
         "Left in May",
@@ -64,7 +68,8 @@ def test_leavers_before_the_date_and_later_starters_are_not_counted(organisation
     }
     assert summary.in_scope_count == 21 and not summary.meets_target
     TrainingRecordFactory(staff_member=last_day, completed_on=dt.date(2026, 1, 5))
-    assert training_summary(organisation=organisation, on=ON).percentage == 95.2
+    with scopes_disabled():
+        assert training_summary(organisation=organisation, on=ON).percentage == 95.2
 
 
 def test_agency_workers_volunteers_and_directors_are_counted(organisation):
@@ -72,7 +77,8 @@ def test_agency_workers_volunteers_and_directors_are_counted(organisation):
     StaffMemberFactory(organisation=organisation, name="Agency nurse", is_agency=True)
     StaffMemberFactory(organisation=organisation, name="Trustee", is_director=True)
     StaffMemberFactory(organisation=organisation, name="Befriender", is_volunteer=True)
-    summary = training_summary(organisation=organisation, on=ON)
+    with scopes_disabled():
+        summary = training_summary(organisation=organisation, on=ON)
     assert sorted(summary.missing_names) == ["Agency nurse", "Befriender", "Trustee"]
     assert summary.in_scope_count == 22 and summary.percentage == 86.3
 
@@ -88,7 +94,8 @@ def test_only_training_in_the_12_months_before_the_date_counts(organisation):
     person("A day too old", dt.date(2025, 6, 29))
     person("Two years ago", dt.date(2024, 9, 1))
     person("After the date", dt.date(2026, 7, 1))
-    summary = training_summary(organisation=organisation, on=ON)
+    with scopes_disabled():
+        summary = training_summary(organisation=organisation, on=ON)
     assert [row.name for row in summary.trained] == ["Exactly a year before"]
     assert summary.missing_names == ["A day too old", "After the date", "Two years ago"]
     too_old = next(row for row in summary.missing if row.name == "A day too old")
@@ -102,18 +109,21 @@ def test_training_that_runs_out_before_the_deadline_is_listed(organisation):
         staff_member=StaffMemberFactory(organisation=organisation, name="Fine"),
         completed_on=dt.date(2025, 9, 1),
     )
-    summary = training_summary(organisation=organisation, on=dt.date(2026, 3, 1), deadline=ON)
+    with scopes_disabled():
+        summary = training_summary(organisation=organisation, on=dt.date(2026, 3, 1), deadline=ON)
     assert summary.percentage == 100.0
     assert [(r.name, r.valid_until) for r in summary.expiring] == [
         ("Lapses in May", dt.date(2026, 5, 1))
     ]
-    at_deadline = training_summary(organisation=organisation, on=ON, deadline=ON)
+    with scopes_disabled():
+        at_deadline = training_summary(organisation=organisation, on=ON, deadline=ON)
     assert at_deadline.missing_names == ["Lapses in May"]
 
 
 @time_machine.travel(dt.datetime(2026, 3, 1, 12, 0), tick=False)
 def test_the_date_defaults_to_the_dspt_deadline(organisation):
-    assert training_summary(organisation=organisation).on == ON
+    with scopes_disabled():
+        assert training_summary(organisation=organisation).on == ON
 
 
 def test_the_figure_costs_the_same_queries_for_any_register_size(
@@ -121,14 +131,16 @@ def test_the_figure_costs_the_same_queries_for_any_register_size(
 ):
     people(organisation, 3, 1)
     with django_assert_num_queries(1):
-        training_summary(organisation=organisation, on=ON)
+        with scopes_disabled():
+            training_summary(organisation=organisation, on=ON)
     people(organisation, 0, 0)
     for _ in range(30):
         TrainingRecordFactory(
             staff_member=StaffMemberFactory(organisation=organisation), completed_on=ON
         )
     with django_assert_num_queries(1):
-        training_summary(organisation=organisation, on=ON)
+        with scopes_disabled():
+            training_summary(organisation=organisation, on=ON)
 
 
 def test_the_register_page_shows_the_figure_and_who_is_missing(organisation, client_as):
@@ -149,8 +161,10 @@ def test_adding_a_record_through_the_page_is_audited(organisation, client_as):
     future = client.post(url, {"course": "DSA", "completed_on": "2099-01-01"})
     assert "cannot be in the future" in future.content.decode()
     client.post(url, {"course": "Data security awareness", "completed_on": "2026-01-15"})
-    assert person.training_records.get().completed_on == dt.date(2026, 1, 15)
-    assert ActivityLog.objects.filter(action="training.recorded").count() == 1
+    with scopes_disabled():
+        assert person.training_records.get().completed_on == dt.date(2026, 1, 15)
+    with scopes_disabled():
+        assert ActivityLog.objects.filter(action="training.recorded").count() == 1
 
 
 GOOD_CSV = (
@@ -188,14 +202,18 @@ def test_a_valid_csv_is_previewed_then_imported_on_confirmation(organisation, cl
         {"confirm": "1", "text": text},
     )
     assert response.status_code == 302
-    ann = StaffMember.objects.get(name="Ann Smith")
+    with scopes_disabled():
+        ann = StaffMember.objects.get(name="Ann Smith")
     assert ann.started_on == dt.date(2024, 3, 1)
-    assert sorted(ann.training_records.values_list("course", flat=True)) == [
-        "DCH quiz",
-        "Data security awareness",
-    ]
-    assert StaffMember.objects.get(name="Bob Jones").is_director
-    assert ActivityLog.objects.filter(action="training.imported").exists()
+    with scopes_disabled():
+        assert sorted(ann.training_records.values_list("course", flat=True)) == [
+            "DCH quiz",
+            "Data security awareness",
+        ]
+    with scopes_disabled():
+        assert StaffMember.objects.get(name="Bob Jones").is_director
+    with scopes_disabled():
+        assert ActivityLog.objects.filter(action="training.imported").exists()
 
 
 def test_a_csv_with_bad_rows_imports_none_and_reports_each(organisation, client_as):
@@ -236,7 +254,7 @@ def test_an_absurd_date_is_not_a_server_error(client_as, organisation):
     response = client.get(
         reverse("evidence:training", args=[organisation.slug]), {"on": "0001-01-01"}
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200  # the register as usual: the date is ignored
 
 
 def test_a_far_future_review_date_is_not_a_server_error(client_as, organisation):
@@ -247,7 +265,8 @@ def test_a_far_future_review_date_is_not_a_server_error(client_as, organisation)
         reverse("evidence:document_create", args=[organisation.slug]),
         {"title": "DP policy", "kind": "policy", "last_reviewed_on": "9999-12-31"},
     )
-    assert response.status_code in (200, 302, 400)
+    assert response.status_code == 302  # saved, and on to the document's page
+    assert response["Location"].startswith(f"/o/{organisation.slug}/evidence/")
 
 
 def test_a_record_whose_certificate_was_archived_names_it_without_a_broken_link(

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, give_totp
@@ -54,9 +55,13 @@ def test_sign_ins_and_failed_sign_ins_are_recorded(client):
         reverse("account_login"), {"login": "audit@example.org", "password": "wrong-password"}
     )
     client.post(reverse("account_login"), {"login": "audit@example.org", "password": PASSWORD})
-    actions = list(ActivityLog.objects.filter(organisation=None).values_list("action", flat=True))
+    with scopes_disabled():
+        actions = list(
+            ActivityLog.objects.filter(organisation=None).values_list("action", flat=True)
+        )
     assert "user.login_failed" in actions and "user.login" in actions
-    assert ActivityLog.objects.get(action="user.login").actor == user
+    with scopes_disabled():
+        assert ActivityLog.objects.get(action="user.login").actor == user
 
 
 @override_settings(ACCOUNT_RATE_LIMITS={"login_failed": "3/m/ip,3/5m/key"})
@@ -70,7 +75,8 @@ def test_repeated_failed_sign_ins_are_slowed_down(client):
     response = client.post(
         reverse("account_login"), {"login": "target@example.org", "password": PASSWORD}
     )
-    assert response.status_code in (200, 429)
+    assert response.status_code == 200  # the sign-in form again, with the reason
+    assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -29,7 +29,9 @@ from reports.tasks import reports_rescue_task
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 from tests.services import PrivateRedis, SilentSMTP, celery_broker, need
 
-pytestmark = pytest.mark.services
+# These run only against real services (CI); their bodies still read tenant rows with
+# scopes off until they are moved to explicit scopes_disabled() blocks.
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("legacy_scopes_disabled")]
 ROOT = Path(__file__).resolve().parents[2]
 DOCX = ReportKind.ASSESSMENT_DOCX
 

@@ -91,7 +91,10 @@ def test_a_failed_render_is_marked_failed_with_a_plain_message(complete_assessme
 
 
 def test_task_for_a_deleted_report_does_nothing(db):
-    report_render_task(999999)
+    from outbox.models import Email
+
+    assert report_render_task(999999) == "skipped"
+    assert not Report.objects.exists() and not Email.objects.exists()
 
 
 def test_evidence_pack_names_files_by_item_id_with_an_index(complete_assessment, sap):
