@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
 
 from accounts.models import User
 from assessments.models import Assessment, Response
@@ -21,8 +22,16 @@ HOMES = 5000
 DAY = dt.date(2026, 5, 1)  # the 60-day deadline milestone
 
 
-@pytest.fixture
-def many_homes():
+@pytest.fixture(scope="module")
+def many_homes(django_db_setup, django_db_blocker):
+    """Built once for the module inside an outer transaction that is rolled back at its end;
+    each test runs in a savepoint inside it, so what one test writes never reaches the next."""
+    with django_db_blocker.unblock(), scopes_disabled(), transaction.atomic():
+        yield _many_homes()
+        transaction.set_rollback(True)
+
+
+def _many_homes():
     catalogue = catalogue_with(simple_items(3))
     items = list(catalogue.items.all())
     users = User.objects.bulk_create(
