@@ -1,6 +1,7 @@
 """A complete, demo-like assessment on the bundled 2025-26 catalogue, with documents."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,6 +12,39 @@ from assessments.models import AnswerType, Approval, AssessmentStatus, DocumentL
 from evidence.models import Document, DocumentVersion
 from tests.assessments.factories import assessment_for
 from tests.factories import UserFactory
+
+# --------------------------------------------------------------- one render per distinct PDF
+
+_RENDERED: dict[str, bytes] = {}
+# The only part of a report's HTML that differs between two renders of the same data: the
+# moment it was produced, written to the PDF's metadata (not to any page).
+_PRODUCED_AT = re.compile(r'(<meta name="dcterms\.(?:created|modified)" content=")[^"]*"')
+
+
+@pytest.fixture(autouse=True)
+def _each_distinct_pdf_rendered_once(request, monkeypatch):
+    """WeasyPrint takes 5-20 s a report, and many tests here render the same report of the
+    same data (a task storing it, a download, the partial-list wording). Each distinct HTML
+    is laid out once a session; later renders of identical HTML get the same PDF bytes.
+    A test about rendering itself asks for `fresh_pdf_renders` and always lays out anew."""
+    from reports import render
+
+    real = render.pdf_from_html
+    fresh = "fresh_pdf_renders" in request.fixturenames
+
+    def pdf_from_html(html: str) -> bytes:
+        key = _PRODUCED_AT.sub(r"\1\"", html)
+        if fresh or key not in _RENDERED:
+            _RENDERED[key] = real(html)
+        return _RENDERED[key]
+
+    monkeypatch.setattr(render, "pdf_from_html", pdf_from_html)
+
+
+@pytest.fixture
+def fresh_pdf_renders():
+    """Every render in this test is a real WeasyPrint layout, never a shared one."""
+
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
