@@ -1,5 +1,6 @@
 """A complete, demo-like assessment on the bundled 2025-26 catalogue, with documents."""
 
+import copy
 import datetime as dt
 import re
 
@@ -120,8 +121,23 @@ def complete(assessment) -> None:
                 )
 
 
+_PARSED_YAML: dict[str, dict] = {}
+
+
 @pytest.fixture
-def catalogue(db):
+def catalogue(db, monkeypatch):
+    """The bundled catalogue, imported for real; only parsing its YAML (a second of pure
+    Python a test) happens once a session, each import getting its own copy of the result."""
+    from assessments import catalogue as catalogue_module
+
+    read_yaml = catalogue_module._read_yaml
+
+    def parsed_once(text: str) -> dict:
+        if text not in _PARSED_YAML:
+            _PARSED_YAML[text] = read_yaml(text)
+        return copy.deepcopy(_PARSED_YAML[text])
+
+    monkeypatch.setattr(catalogue_module, "_read_yaml", parsed_once)
     return bundled_catalogue_ensure()
 
 
