@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -23,28 +24,39 @@ _PRODUCED_AT = re.compile(r'(<meta name="dcterms\.(?:created|modified)" content=
 
 
 @pytest.fixture(autouse=True)
-def _each_distinct_pdf_rendered_once(request, monkeypatch):
-    """WeasyPrint takes 5-20 s a report, and many tests here render the same report of the
-    same data (a task storing it, a download, the partial-list wording). Each distinct HTML
-    is laid out once a session; later renders of identical HTML get the same PDF bytes.
-    A test about rendering itself asks for `fresh_pdf_renders` and always lays out anew."""
+def _each_distinct_report_rendered_once(request, monkeypatch):
+    """WeasyPrint takes 5-20 s a report and a Word file a few seconds, and many tests here
+    render the same report of the same data (a task storing it, a download, the partial-list
+    wording). Each distinct report is laid out once a session; a later render of identical
+    HTML (PDF) or identical data (Word) gets the same bytes. Only the moment of production,
+    kept in the file's metadata and on no page, may differ from a fresh render.
+    A test about rendering itself asks for `fresh_pdf_renders` and always renders anew."""
     from reports import render
 
-    real = render.pdf_from_html
     fresh = "fresh_pdf_renders" in request.fixturenames
+    real_pdf, real_docx = render.pdf_from_html, render.assessment_report_docx
 
     def pdf_from_html(html: str) -> bytes:
-        key = _PRODUCED_AT.sub(r"\1\"", html)
+        key = "pdf:" + _PRODUCED_AT.sub(r"\1\"", html)
         if fresh or key not in _RENDERED:
-            _RENDERED[key] = real(html)
+            _RENDERED[key] = real_pdf(html)
+        return _RENDERED[key]
+
+    def assessment_report_docx(data: dict) -> bytes:
+        key = "docx:" + json.dumps(
+            {k: v for k, v in data.items() if k != "generated_at"}, sort_keys=True, default=str
+        )
+        if fresh or key not in _RENDERED:
+            _RENDERED[key] = real_docx(data)
         return _RENDERED[key]
 
     monkeypatch.setattr(render, "pdf_from_html", pdf_from_html)
+    monkeypatch.setattr(render, "assessment_report_docx", assessment_report_docx)
 
 
 @pytest.fixture
 def fresh_pdf_renders():
-    """Every render in this test is a real WeasyPrint layout, never a shared one."""
+    """Every render in this test is a real one (WeasyPrint, python-docx), never a shared one."""
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
