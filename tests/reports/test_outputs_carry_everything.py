@@ -15,9 +15,10 @@ from pypdf import PdfReader
 from assessments.models import Comment
 from assessments.services import assessment_snapshot
 from organisations.models import Role
+from reports import render
 from reports.content import approval_report_data, assessment_report_data
 from reports.models import Report
-from reports.render import assessment_report_docx, assessment_report_pdf
+from reports.render import assessment_report_pdf
 from reports.services import report_request
 from tests.factories import UserFactory
 
@@ -55,7 +56,7 @@ def _pdf_text(data) -> str:
 def _docx(data):
     from docx import Document
 
-    return Document(io.BytesIO(assessment_report_docx(data)))
+    return Document(io.BytesIO(render.assessment_report_docx(data)))
 
 
 def _docx_text(doc) -> str:

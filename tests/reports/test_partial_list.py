@@ -16,8 +16,9 @@ from dashboards.portfolio import ig_lead_reminders_request
 from dashboards.portfolio_report import portfolio_data
 from organisations.models import Membership, Role
 from reminders.collect import deadline_countdown
+from reports import render
 from reports.content import assessment_report_data
-from reports.render import assessment_report_docx, assessment_report_pdf, portfolio_pdf
+from reports.render import assessment_report_pdf, portfolio_pdf
 from reports.services import badge_change
 from tests.assessments.factories import SIGNED, assessment_for, catalogue_with, simple_items
 from tests.factories import UserFactory, give_totp
@@ -74,7 +75,7 @@ def test_assessment_word_file_says_the_checklist_is_partial(complete_assessment)
     from docx import Document
 
     with scopes_disabled():
-        docx = assessment_report_docx(assessment_report_data(complete_assessment))
+        docx = render.assessment_report_docx(assessment_report_data(complete_assessment))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
     assert WORDING in text and HELP in text
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from reports import render
 from reports.content import approval_report_data, assessment_report_data
-from reports.render import assessment_report_docx, assessment_report_pdf
+from reports.render import assessment_report_pdf
 from tests.factories import UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
@@ -158,7 +159,7 @@ def test_word_version_has_the_cover_and_every_item(complete_assessment):
     from docx import Document
 
     data = assessment_report_data(complete_assessment)
-    doc = Document(io.BytesIO(assessment_report_docx(data)))
+    doc = Document(io.BytesIO(render.assessment_report_docx(data)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Meadowbank House" in text
     for row in data["pack"]:

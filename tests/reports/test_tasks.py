@@ -46,7 +46,9 @@ def test_task_renders_and_stores_the_pdf_under_the_organisation(complete_assessm
     assert report.download_name.endswith(".pdf") and "Meadowbank House" in report.download_name
 
 
-def test_rerunning_the_task_overwrites_the_same_file_with_the_same_bytes(approved_assessment, sap):
+def test_rerunning_the_task_overwrites_the_same_file_with_the_same_bytes(
+    approved_assessment, sap, fresh_pdf_renders
+):
     approval = approved_assessment.approvals.get()
     report = approval_report_ensure(approval=approval, by=sap)
     report_render_task(report.pk)
