@@ -5,7 +5,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -75,7 +74,6 @@ def _responses(assessment):
             "item", "item__standard", "item__assertion", "owner", "updated_by"
         )
         .prefetch_related("document_links__document")
-        .annotate(comment_count=Count("comments"))
         .order_by("item__sort_key")
     )
 
