@@ -38,7 +38,12 @@ from .models import (
     Response,
     ResponseStatus,
 )
-from .outcome import assessment_outcome, coverage_of, has_published_before
+from .outcome import (
+    assessment_outcome,
+    coverage_of,
+    has_published_before,
+    responses_for_outcome,
+)
 from .states import AssessmentLocked
 
 # ---------------------------------------------------------------- helpers
@@ -469,7 +474,9 @@ def _row_context(request: HttpRequest, response, form=None) -> dict:
     the outcome still reads every answer (one query), but no other row, form or filter is
     built. The row's warnings need the other answers too (a narrative copied elsewhere)."""
     assessment = response.assessment
-    responses = _responses(assessment)
+    # Only what the outcome reads (not every row's owner and last editor); the template
+    # loads this row's owner on its own.
+    responses = list(responses_for_outcome(assessment))
     r = next(x for x in responses if x.pk == response.pk)
     previously = has_published_before(assessment)
     outcome = assessment_outcome(assessment, responses, previously_published=previously)
@@ -484,7 +491,7 @@ def _row_context(request: HttpRequest, response, form=None) -> dict:
             **_row_urls(request.organisation.slug)(r.pk),
             "response": r,
             "form": form,
-            "warnings": response_warnings(r, context_for(assessment, responses)),
+            "warnings": response_warnings(r, context_for(assessment, responses, only=[r])),
             "check": outcome.checks.get(r.pk),
         },
     }
