@@ -86,7 +86,9 @@ def training_summary_for(organisation, on: dt.date, deadline: dt.date | None = N
         return None
 
 
-def context_for(assessment, responses, *, today: dt.date | None = None) -> CheckContext:
+def context_for(assessment, responses, *, today: dt.date | None = None, only=None) -> CheckContext:
+    """`only`: the responses whose warnings are wanted, when not all of them (one checklist
+    row): the training register is then read only if 3.2.1 is among them."""
     narratives: dict[str, list[str]] = defaultdict(list)
     for r in responses:
         key = _normalise(r.narrative)
@@ -94,7 +96,7 @@ def context_for(assessment, responses, *, today: dt.date | None = None) -> Check
             narratives[key].append(r.item.ref)
     today = today or timezone.localdate()
     training = None
-    if any(r.item.ref == "3.2.1" for r in responses):
+    if any(r.item.ref == "3.2.1" for r in (responses if only is None else only)):
         # Counted on the same day as the outcome (`outcome.facts_for`): publishing today.
         # Training that lapses before the deadline is reported separately ("expiring").
         training = training_summary_for(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("checklist/update/", views.change_catalogue, name="change_catalogue"),
     path("item/<int:pk>/", views.item, name="item"),
     path("ref/<str:ref>/", views.item_by_ref, name="item_by_ref"),
+    path("item/<int:pk>/answer-form/", views.item_form, name="item_form"),
     path("item/<int:pk>/comment/", views.comment, name="comment"),
     path("item/<int:pk>/use-training/", views.use_training, name="use_training"),
     path("item/<int:pk>/restore/<int:record>/", views.restore, name="restore"),

@@ -5,11 +5,11 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +18,7 @@ from organisations.access import require_role
 from organisations.models import Role
 
 from . import services, states
-from .checks import assessment_warnings
+from .checks import assessment_warnings, context_for, response_warnings
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -38,7 +38,12 @@ from .models import (
     Response,
     ResponseStatus,
 )
-from .outcome import assessment_outcome, coverage_of, has_published_before
+from .outcome import (
+    assessment_outcome,
+    coverage_of,
+    has_published_before,
+    responses_for_outcome,
+)
 from .states import AssessmentLocked
 
 # ---------------------------------------------------------------- helpers
@@ -74,7 +79,6 @@ def _responses(assessment):
             "item", "item__standard", "item__assertion", "owner", "updated_by"
         )
         .prefetch_related("document_links__document")
-        .annotate(comment_count=Count("comments"))
         .order_by("item__sort_key")
     )
 
@@ -120,8 +124,33 @@ def _matches(r, f: dict, warnings: dict, user) -> bool:
     return not (f["warnings"] and r.pk not in warnings)
 
 
-def _checklist(request: HttpRequest, assessment, *, with_forms: bool = True) -> dict:
-    """Context for the checklist page and its HTMX fragments."""
+def _row_urls(org_slug: str):
+    """The item page and row-form URLs of a row, reversed once per page (not twice per row:
+    reversing is a measurable part of rendering 50 rows)."""
+    marker = 2147483647  # a pk no row has; replaced by each row's own
+
+    def pattern(name: str) -> str:
+        url = reverse(name, kwargs={"org": org_slug, "pk": marker})
+        return url.replace("{", "{{").replace("}", "}}").replace(f"/{marker}/", "/{}/")
+
+    item, form = pattern("assessments:item"), pattern("assessments:item_form")
+    return lambda pk: {"item_url": item.format(pk), "form_url": form.format(pk)}
+
+
+def _checklist_url(request: HttpRequest) -> str:
+    """Where a checklist save goes back to: the page (with its filters) the row is on."""
+    checklist_url = reverse("assessments:index", kwargs={"org": request.organisation.slug})
+    if request.htmx and request.htmx.current_url_abs_path:
+        return request.htmx.current_url_abs_path.split("#")[0]
+    if request.GET:
+        checklist_url += "?" + request.GET.urlencode()
+    return checklist_url
+
+
+def _checklist(request: HttpRequest, assessment) -> dict:
+    """Context for the checklist page (and the pages that show its outcome panel).
+
+    Rows carry no answer form: an editor opens a row to load its form (`item_form`)."""
     responses = _responses(assessment)
     previously = has_published_before(assessment)
     outcome = assessment_outcome(assessment, responses, previously_published=previously)
@@ -129,10 +158,10 @@ def _checklist(request: HttpRequest, assessment, *, with_forms: bool = True) -> 
     f = {name: request.GET.get(name, "") for name in FILTERS}
     editable = request.membership.can_edit and not assessment.is_locked
     everyone = _members(request.organisation) if request.membership.can_edit else []
-    members = everyone if editable and with_forms else []
     progress = {p.key: p for p in outcome.by_standard}
     checks = outcome.checks
     groups: dict[int, dict] = {}
+    urls = _row_urls(request.organisation.slug)
     for r in responses:
         if not _matches(r, f, warnings, request.user):
             continue
@@ -144,23 +173,18 @@ def _checklist(request: HttpRequest, assessment, *, with_forms: bool = True) -> 
                 "rows": [],
             },
         )
-        form = ResponseForm(response=r, members=members) if members else None
         group["rows"].append(
             {
+                **urls(r.pk),
                 "response": r,
-                "form": form,
+                "form": None,
                 "warnings": warnings.get(r.pk, []),
                 "check": checks.get(r.pk),
             }
         )
     mine = [r for r in responses if r.owner_id == request.user.pk and not r.is_answered]
-    checklist_url = reverse("assessments:index", kwargs={"org": request.organisation.slug})
-    if request.htmx and request.htmx.current_url_abs_path:
-        checklist_url = request.htmx.current_url_abs_path.split("#")[0]
-    elif request.GET:
-        checklist_url += "?" + request.GET.urlencode()
     return {
-        "checklist_url": checklist_url,
+        "checklist_url": _checklist_url(request),
         "assessment": assessment,
         "outcome": outcome,
         "groups": list(groups.values()),
@@ -284,7 +308,7 @@ def _render_item(
     request, response, form=None, status=200, template="assessments/item.html", extra=None
 ):
     assessment = response.assessment
-    context = _checklist(request, assessment, with_forms=False)
+    context = _checklist(request, assessment)
     response = next(r for r in context["responses"] if r.pk == response.pk)
     if form is None and context["editable"]:
         form = ResponseForm(response=response, members=context["members"])
@@ -464,29 +488,8 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         status = 409 if locked or getattr(form, "conflict", None) else 400
         return _render_item(request, response, form=form, status=status)
     if from_checklist:
-        context = _checklist(request, assessment)
-        row = next(
-            (
-                row
-                for g in context["groups"]
-                for row in g["rows"]
-                if row["response"].pk == response.pk
-            ),
-            None,
-        )
-        if row is None:  # filtered out: rebuild the row for this response alone
-            r = next(r for r in context["responses"] if r.pk == response.pk)
-            row = {
-                "response": r,
-                "form": None,
-                "warnings": context["warnings"].get(r.pk, []),
-                "check": context["outcome"].checks.get(r.pk),
-            }
-        if not saved:
-            row["form"] = form
-        elif row["form"] is not None:
-            row["form"] = ResponseForm(response=row["response"], members=context["members"])
-        context.update({"row": row, "saved": saved, "open": True})
+        context = _row_context(request, response, form=None if saved else form)
+        context["saved"] = saved
         status = 409 if locked else 200
         return render(request, "assessments/_row_saved.html", context, status=status)
     context_form = None if saved else form  # after saving, a fresh form shows what was stored
@@ -498,6 +501,58 @@ def _save(request: HttpRequest, response) -> HttpResponse:
         extra={"saved": saved},
         status=409 if locked else 200,
     )
+
+
+def _row_context(request: HttpRequest, response, form=None) -> dict:
+    """One checklist row and the outcome panels around it, without the rest of the page:
+    the outcome still reads every answer (one query), but no other row, form or filter is
+    built. The row's warnings need the other answers too (a narrative copied elsewhere)."""
+    assessment = response.assessment
+    # Only what the outcome reads (not every row's owner and last editor); the template
+    # loads this row's owner on its own.
+    responses = list(responses_for_outcome(assessment))
+    r = next(x for x in responses if x.pk == response.pk)
+    previously = has_published_before(assessment)
+    outcome = assessment_outcome(assessment, responses, previously_published=previously)
+    editable = request.membership.can_edit and not assessment.is_locked
+    return {
+        "assessment": assessment,
+        "outcome": outcome,
+        "next_item": (outcome.blockers_for_next or [None])[0],
+        "editable": editable,
+        "checklist_url": _checklist_url(request),
+        "row": {
+            **_row_urls(request.organisation.slug)(r.pk),
+            "response": r,
+            "form": form,
+            "warnings": response_warnings(r, context_for(assessment, responses, only=[r])),
+            "check": outcome.checks.get(r.pk),
+        },
+    }
+
+
+@require_role(Role.EDITOR)
+def item_form(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+    """The answer form of one checklist row, loaded (HTMX) when the row is opened."""
+    response = get_object_or_404(
+        request.organisation.responses.select_related("assessment", "item"), pk=pk
+    )
+    if not request.htmx:
+        return redirect(_item_url(org, pk))
+    if response.assessment.is_locked:
+        return HttpResponse(
+            f'<p class="notice">{escape(response.assessment.locked_message())}</p>', status=409
+        )
+    context = _row_context(request, response)
+    row = context["row"]
+    context.update(
+        {
+            "r": row["response"],
+            "row_warnings": row["warnings"],
+            "form": ResponseForm(response=row["response"], members=_members(request.organisation)),
+        }
+    )
+    return render(request, "assessments/_row_form.html", context)
 
 
 @require_POST
@@ -520,7 +575,7 @@ def comment(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 def warnings(request: HttpRequest, org: str) -> HttpResponse:
     """Every answer-quality warning, item by item, each with how to fix it."""
     assessment = _current_or_404(request.organisation)
-    context = _checklist(request, assessment, with_forms=False)
+    context = _checklist(request, assessment)
     context["flagged"] = [
         (r, context["warnings"][r.pk]) for r in context["responses"] if r.pk in context["warnings"]
     ]
@@ -532,7 +587,7 @@ def warnings(request: HttpRequest, org: str) -> HttpResponse:
 
 def approval(request: HttpRequest, org: str) -> HttpResponse:
     assessment = _current_or_404(request.organisation)
-    context = _checklist(request, assessment, with_forms=False)
+    context = _checklist(request, assessment)
     sap = request.organisation.senior_accountable_person
     context.update(
         {
@@ -558,7 +613,7 @@ def _review_context(request: HttpRequest, assessment, form=None) -> dict:
     """Everything the approver reads before signing, from the checklist's own data."""
     from .plans import items_without_action
 
-    context = _checklist(request, assessment, with_forms=False)
+    context = _checklist(request, assessment)
     outcome = context["outcome"]
     sap = request.organisation.senior_accountable_person
     is_sap = states.is_senior_accountable_person(request.organisation, request.user)

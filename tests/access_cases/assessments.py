@@ -43,6 +43,7 @@ CASES = [
     Case("assessments:change_catalogue", EDIT, method="post"),
     Case("assessments:item", READ, kwargs=_item),
     Case("assessments:item", EDIT, method="post", kwargs=_item, data=_answer),
+    Case("assessments:item_form", EDIT, kwargs=_item),
     Case("assessments:comment", EDIT, method="post", kwargs=_item, data={"text": "Checked"}),
     Case("assessments:use_training", EDIT, method="post", kwargs=_item),
     Case("assessments:restore", EDIT, method="post", kwargs=_record, data={"version": "1"}),

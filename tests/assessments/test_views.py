@@ -57,9 +57,44 @@ def test_checklist_groups_items_by_standard_and_marks_mandatory_ones(client_as, 
 
 def test_viewers_see_no_answer_forms(client_as, assessment):
     page = client_as(Role.VIEWER).get(url("index", assessment.organisation)).content.decode()
-    assert "Save 1.1.1" not in page
+    assert "Answer 1.1.1" not in page and "Save 1.1.1" not in page
     editor_page = client_as(Role.EDITOR).get(url("index", assessment.organisation)).content.decode()
-    assert "Save 1.1.1" in editor_page
+    assert "Answer 1.1.1" in editor_page
+    r = _first(assessment)
+    form_url = url("item_form", assessment.organisation, pk=r.pk)
+    viewer = client_as(Role.VIEWER).get(form_url, HTTP_HX_REQUEST="true")
+    assert viewer.status_code == 403
+
+
+def test_the_checklist_rows_load_their_answer_form_only_when_opened(client_as, assessment):
+    """Each row is compact: an "Answer" button fetches the form into the row; without
+    JavaScript the row links to the item's page, which has the same form."""
+    r = _first(assessment)
+    client = client_as(Role.EDITOR)
+    page = client.get(url("index", assessment.organisation)).content.decode()
+    assert "Save 1.1.1" not in page and "<textarea" not in page
+    form_url = url("item_form", assessment.organisation, pk=r.pk)
+    assert f'hx-get="{form_url}"' in page and 'aria-expanded="false"' in page
+    assert f'href="{url("item", assessment.organisation, pk=r.pk)}#answer-title"' in page
+    fragment = client.get(form_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Save 1.1.1" in fragment and 'name="source" value="checklist"' in fragment
+    assert "<html" not in fragment
+    nojs = client.get(form_url)
+    assert nojs.status_code == 302
+    assert nojs["Location"] == url("item", assessment.organisation, pk=r.pk)
+
+
+def test_a_locked_checklist_has_rows_without_forms(client_as, assessment):
+    assessment.status = "approved"
+    assessment.save()
+    client = client_as(Role.EDITOR)
+    page = client.get(url("index", assessment.organisation)).content.decode()
+    assert "Answer 1.1.1" not in page and 'class="row' in page
+    r = _first(assessment)
+    form_url = url("item_form", assessment.organisation, pk=r.pk)
+    fragment = client.get(form_url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 409
+    assert "Save 1.1.1" not in fragment.content.decode()
 
 
 def _first(assessment, ref="1.1.1") -> Response:
@@ -244,6 +279,17 @@ def test_checklist_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(27):
         page = client.get(url("index", organisation))
     assert page.content.decode().count('<li class="row') == n_items
+    r = assessment.responses.order_by("item__sort_key").first()
+    with django_assert_max_num_queries(29):
+        saved = client.post(
+            url("item", organisation, pk=r.pk),
+            _post_data(r, answer_text="Policy attached, section 4"),
+            HTTP_HX_REQUEST="true",
+        )
+    assert "Saved." in saved.content.decode()
+    with django_assert_max_num_queries(21):
+        opened = client.get(url("item_form", organisation, pk=r.pk), HTTP_HX_REQUEST="true")
+    assert f"Save {r.item.ref}" in opened.content.decode()
 
 
 def test_starting_with_bundled_catalogue_then_the_checklist_renders(client_as, organisation):

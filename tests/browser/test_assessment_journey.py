@@ -56,7 +56,15 @@ def test_answer_see_the_outcome_change_fix_a_warning_and_submit(
     # Answer 1.1.2 in place: HTMX swaps the row and the outcome, no page load.
     page.evaluate("window.__same_page = true")
     row = page.locator(f"#row-{responses['1.1.2'].pk}")
-    row.get_by_text("Answer 1.1.2").click()
+    # Rows are compact: opening one loads its form (HTMX) and moves focus into it.
+    expect(row.locator("form")).to_have_count(0)
+    opener = row.get_by_role("button", name="Answer 1.1.2 here")
+    expect(opener).to_have_attribute("aria-expanded", "false")
+    opener.click()
+    expect(opener).to_have_attribute("aria-expanded", "true")
+    expect(row.locator("form :focus")).to_have_count(1)
+    assert_accessible(page)
+    screenshot(page, "assessment-checklist-open")
     row.get_by_label("Where the document is held").fill(
         "Shared drive > Governance > Information asset register v3 (reviewed January 2026)"
     )
@@ -65,10 +73,14 @@ def test_answer_see_the_outcome_change_fix_a_warning_and_submit(
     expect(progress).to_contain_text("3 of 4 mandatory items answered (75%)")
     expect(progress.locator(".progress > span").first).to_have_attribute("style", "width: 75%")
     expect(page.locator(f"#row-{responses['1.1.2'].pk}")).to_contain_text("Answered")
+    # The saved row comes back closed, with "Saved." focused for keyboard and screen readers.
+    expect(page.locator(f"#row-{responses['1.1.2'].pk} .row__saved")).to_be_focused()
+    expect(page.locator(f"#row-{responses['1.1.2'].pk} form")).to_have_count(0)
     assert page.evaluate("window.__same_page") is True
     assert_accessible(page)
 
-    # The vague answer to 1.1.1 shows on the warnings list; fix it from the item page.
+    # The vague answer to 1.1.1 (no registration number) shows on the warnings list; fix it
+    # from the item page.
     page.get_by_role("link", name="All warnings and fixes").click()
     expect(page.get_by_role("heading", name="Things to improve")).to_be_visible()
     expect(page.get_by_text("The answer does not say the registration number")).to_be_visible()
