@@ -531,6 +531,7 @@ def _row_context(request: HttpRequest, response, form=None) -> dict:
     }
 
 
+@require_GET
 @require_role(Role.EDITOR)
 def item_form(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     """The answer form of one checklist row, loaded (HTMX) when the row is opened."""

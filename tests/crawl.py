@@ -159,7 +159,10 @@ class Crawler:
                 self.enqueue(target, url)
             return
         if response.streaming:
-            response.close()
+            # Read it to the end: the test client then closes it without ending the test's
+            # database connection (a bare close() fires request_finished, which on
+            # PostgreSQL closes the connection inside the test's transaction).
+            b"".join(response.streaming_content)
             return
         if "text/html" not in response.get("Content-Type", "") or not response.content.strip():
             return
