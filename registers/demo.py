@@ -232,6 +232,17 @@ def _continuity_tests(today: dt.date) -> list[dict]:
     ]
 
 
+def _entered(entry, now: dt.datetime) -> dt.datetime:
+    day = next(
+        getattr(entry, name)
+        for name in ("discovered_at", "received_on", "tested_on", "checked_on", "reviewed_on")
+        if hasattr(entry, name)
+    )
+    if isinstance(day, dt.datetime):
+        return day
+    return min(now, timezone.make_aware(dt.datetime.combine(day, dt.time(11))))
+
+
 def seed(demo) -> None:
     organisation = demo.organisations.get(ORG)
     if organisation is None:
@@ -257,5 +268,9 @@ def seed(demo) -> None:
                 entry = model(organisation=organisation, created_by=by, **lookup, **values)
                 entry.full_clean()
                 entry.save()
+                # Entered when it happened, so "What changed this year" reads as a year's
+                # history rather than one afternoon's typing.
+                entered = _entered(entry, now)
+                model.objects.filter(pk=entry.pk).update(created_at=entered, updated_at=entered)
             count += 1
     demo.log.append(f"Registers: {count} entries for {organisation.name}")
