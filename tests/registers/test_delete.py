@@ -76,6 +76,10 @@ def test_an_editor_removes_an_entry_after_confirming_and_the_log_keeps_it(
     assert log.changes[field] == [text, None]
     assert log.actor == client.user
     assert "made in error" in sentence(log)
+    activity = client_as(Role.ADMIN).get(
+        reverse("organisations:activity", args=[organisation.slug])
+    )
+    assert activity.status_code == 200 and "made in error" in activity.text
     assert client.get(delete_url).status_code == 404
 
 
