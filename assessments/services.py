@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from evidence import services as evidence_services
 from evidence.models import Document
 from organisations.services import activity_record, changes_between, snapshot
 from outbox.services import email_queue
+from registers.changes import year_changes
 
 from .models import (
     Approval,
@@ -760,3 +762,14 @@ def document_unlink(*, document: Document, response: Response, by, request=None)
             changes={"item": response.item.ref, "assessment": str(response.assessment)},
             request=request,
         )
+
+
+def register_changes(organisation, *, today: dt.date | None = None, before=None):
+    """'What changed this year' from the registers: entries added or changed since the
+    organisation last recorded a publication on the national toolkit (of an assessment other
+    than `before`, for that assessment's annual review), or since 1 July (seven queries)."""
+    published = Approval.objects.filter(organisation=organisation, published_on__isnull=False)
+    if before is not None:
+        published = published.exclude(assessment=before)
+    last = published.aggregate(last=Max("published_on"))["last"]
+    return year_changes(organisation=organisation, last_published_on=last, today=today)

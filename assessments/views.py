@@ -656,6 +656,7 @@ def _review_context(request: HttpRequest, assessment, form=None) -> dict:
             if plan is not None
             else [],
             "review_standards": [standards[k] for k in sorted(standards)],
+            "year_changes": services.register_changes(request.organisation, before=assessment),
         }
     )
     return context

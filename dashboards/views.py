@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.views.decorators.http import require_GET, require_POST
 from django_scopes import scopes_disabled
 
+from assessments.services import register_changes
 from organisations.models import Organisation
 from outbox.models import Email
 from reminders.models import ReminderEmail
@@ -45,7 +46,15 @@ def home(request: HttpRequest, org: str) -> HttpResponse:
             "board": read_models.home_dashboard(organisation),
             "sites": organisation.sites.all(),
             "has_portfolio": request_has_portfolio(request),
+            "changes": register_changes(organisation),
         },
+    )
+
+
+def changes(request: HttpRequest, org: str) -> HttpResponse:
+    """Every register entry added or changed since the last publication (or 1 July)."""
+    return render(
+        request, "dashboards/changes.html", {"changes": register_changes(request.organisation)}
     )
 
 

@@ -158,6 +158,34 @@ def _entry_save(*, entry, before, fields: list[str], action: str, by, request=No
     return entry
 
 
+# Each register's action prefix in the activity log and the fields it keeps.
+AUDIT = {
+    Breach: ("breach", BREACH_FIELDS),
+    SubjectAccessRequest: ("sar", SAR_FIELDS),
+    ITAsset: ("it_asset", ASSET_FIELDS),
+    Supplier: ("supplier", SUPPLIER_FIELDS),
+    InformationAsset: ("information_asset", INFO_ASSET_FIELDS),
+    ContinuityTest: ("continuity_test", CONTINUITY_FIELDS),
+}
+
+
+@transaction.atomic
+def entry_delete(*, entry, by, request=None) -> None:
+    """Remove a register entry made in error. The log's `<action>.deleted` entry keeps
+    everything it held ({field: [value, None]}), so nothing is lost without a trace."""
+    action, fields = AUDIT[type(entry)]
+    held = changes_between({}, entry, fields)  # {field: [None, value]} for each filled field
+    activity_record(
+        organisation=entry.organisation,
+        actor=by,
+        action=f"{action}.deleted",
+        target=entry,
+        changes={name: [value, None] for name, (_none, value) in held.items()},
+        request=request,
+    )
+    entry.delete()
+
+
 @transaction.atomic
 def breach_save(*, breach: Breach, before: dict[str, Any] | None, by, request=None) -> Breach:
     """Add a breach to the log or save changes to one, and record what changed."""

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -65,6 +66,59 @@ CONTINUITY_REFS = [
     ("7.2.1", "how the plan is tested"),
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# For removing an entry made in error: the model, the register's list and edit pages, its
+# name in a sentence, what the entry is, and what to do instead with a real one.
+DELETABLE = {
+    "breach": (
+        Breach,
+        "registers:breaches",
+        "registers:breach_edit",
+        "the breach log",
+        "breach",
+        "record the actions, the sign-off and the reporting decision instead.",
+    ),
+    "sar": (
+        SubjectAccessRequest,
+        "registers:sars",
+        "registers:sar_edit",
+        "the subject access requests",
+        "request",
+        "record the day it was answered instead.",
+    ),
+    "asset": (
+        ITAsset,
+        "registers:assets",
+        "registers:asset_edit",
+        "the IT register",
+        "system or device",
+        "give the date it stopped being used instead.",
+    ),
+    "supplier": (
+        Supplier,
+        "registers:suppliers",
+        "registers:supplier_edit",
+        "the supplier register",
+        "supplier",
+        "give the date you stopped using them instead.",
+    ),
+    "information": (
+        InformationAsset,
+        "registers:information",
+        "registers:information_edit",
+        "the information asset register",
+        "information asset",
+        "update it at its next review instead.",
+    ),
+    "continuity": (
+        ContinuityTest,
+        "registers:continuity",
+        "registers:continuity_edit",
+        "the continuity plan tests",
+        "test",
+        "it is part of your record of testing the plan.",
+    ),
+}
 
 
 @require_GET
@@ -637,3 +691,25 @@ def continuity_import(request: HttpRequest, org: str) -> HttpResponse:
         back_url="registers:continuity",
         done="continuity plan tests",
     )
+
+
+@require_role(Role.EDITOR)
+def entry_delete(request: HttpRequest, org: str, pk: int, register: str) -> HttpResponse:
+    """Ask first; then remove an entry made in error, keeping what it said in the log."""
+    model, list_name, edit_name, name, kind, instead = DELETABLE[register]
+    entry = get_object_or_404(model.objects.filter(organisation=request.organisation), pk=pk)
+    if request.method == "POST":
+        label = str(entry)
+        services.entry_delete(entry=entry, by=request.user, request=request)
+        messages.success(
+            request, f"“{label}” is removed from {name}. The activity log keeps what it said."
+        )
+        return redirect(list_name, org)
+    context = {
+        "entry": entry,
+        "register": name,
+        "kind": kind,
+        "instead": instead,
+        "edit_url": reverse(edit_name, args=[org, pk]),
+    }
+    return render(request, "registers/delete.html", context)

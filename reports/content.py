@@ -37,6 +37,7 @@ from assessments.outcome import (
     responses_for_outcome,
 )
 from assessments.plans import action_met
+from assessments.services import register_changes
 from evidence.models import Document, ReviewStatus
 from evidence.uploads import download_name
 
@@ -415,6 +416,19 @@ def _report_data(
         "plan": _plan(assessment, counted_refs or set(), today),
         "pack": pack,
         "include_comments": comments is not None,
+        "year_changes": _year_changes(assessment, today),
+    }
+
+
+def _year_changes(assessment: Assessment, today: dt.date) -> dict:
+    """'What changed this year' from the registers, as plain lines (docs/dspt-rules.md)."""
+    changes = register_changes(assessment.organisation, today=today, before=assessment)
+    return {
+        "since": changes.since_text,
+        "lines": [
+            {"text": c.text, "refs": c.refs, "on": fmt_date(timezone.localdate(c.at))}
+            for c in changes.changes
+        ],
     }
 
 

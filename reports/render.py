@@ -143,6 +143,19 @@ def assessment_report_docx(data: dict) -> bytes:
 
     doc.add_heading("Summary", level=1)
     doc.add_paragraph(f"{outcome['headline']}.")
+    changes = data.get("year_changes")
+    if changes:
+        doc.add_heading("What changed this year", level=2)
+        if changes["lines"]:
+            doc.add_paragraph(
+                f"Register entries added or changed {changes['since']}, newest first, "
+                "with the items each touches."
+            )
+            for c in changes["lines"]:
+                refs = f" ({c['refs']})" if c["refs"] else ""
+                doc.add_paragraph(f"{c['text']}{refs} · {c['on']}", style="List Bullet")
+        else:
+            doc.add_paragraph(f"No register entries were added or changed {changes['since']}.")
     for title, rows in (("By standard", data["by_standard"]), ("By category", data["by_category"])):
         doc.add_heading(title, level=2)
         _docx_table(

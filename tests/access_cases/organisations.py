@@ -14,6 +14,7 @@ def objects(ctx):
 CASES = [
     Case("tenant_ping", READ),
     Case("organisations:home", READ),
+    Case("organisations:year_changes", READ),
     Case("organisations:members", READ),
     Case(
         "organisations:members",

@@ -134,4 +134,17 @@ CASES = [
     Case("registers:continuity_edit", EDIT, method="post", kwargs=_continuity, data=NEW_TEST),
     Case("registers:continuity_import", EDIT),
     Case("registers:continuity_import", EDIT, method="post"),  # no file: the form says so
+    # Removing an entry made in error: a confirmation page, then the POST (editors only).
+    *[
+        Case(f"registers:{name}_delete", EDIT, method=method, kwargs=kwargs)
+        for name, kwargs in [
+            ("breach", _breach),
+            ("sar", _sar),
+            ("asset", _asset),
+            ("supplier", _supplier),
+            ("information", _information),
+            ("continuity", _continuity),
+        ]
+        for method in ("get", "post")
+    ],
 ]

@@ -72,7 +72,8 @@ def test_ig_lead_logs_a_breach_and_sees_the_clock(
     page.goto(live_url("/o/vl4r5/"))
     panel = page.locator("#breach-heading")
     assert "decide whether to report" in panel.inner_text()
-    assert page.get_by_role("link", name="Rota emailed to a former employee").is_visible()
+    rota = page.get_by_role("link", name="Rota emailed to a former employee", exact=True)
+    assert rota.is_visible()
     _both_widths(page, assert_accessible, screenshot, "registers-home-clock")
 
 
