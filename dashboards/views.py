@@ -51,6 +51,7 @@ def home(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
+@require_GET
 def changes(request: HttpRequest, org: str) -> HttpResponse:
     """Every register entry added or changed since the last publication (or 1 July)."""
     return render(
