@@ -17,7 +17,8 @@ from reports.content import assessment_report_data
 from reports.render import assessment_report_pdf
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 
 @pytest.fixture(autouse=True)

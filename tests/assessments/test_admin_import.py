@@ -12,7 +12,8 @@ from tests.assessments.factories import assessment_for
 from tests.assessments.spreadsheet_factory import nhs_workbook
 from tests.factories import UserFactory, give_totp
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 URL = "admin:assessments_catalogueversion_import"
 NHS_NAME = "Version8_25-26 CAT2 Cat3 and CAT4.xlsx"
 

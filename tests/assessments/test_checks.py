@@ -11,7 +11,8 @@ from assessments.models import AnswerType, DocumentLink, Level
 from evidence.models import Document
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 TODAY = dt.date(2026, 3, 1)
 
 ITEMS = [

@@ -20,7 +20,8 @@ from evidence.models import Document
 from organisations.models import Role
 from tests.assessments.factories import answer, catalogue_with
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 V8 = [
     {"ref": "1.1.1", "summary": "ICO registration number"},

@@ -7,7 +7,8 @@ from assessments.checks import assessment_warnings
 from assessments.models import Assessment
 from assessments.outcome import OutcomeLevel, assessment_outcome
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 
 def test_seed_demo_creates_meadowbank_and_riverside_but_not_oakfield_and_is_idempotent():

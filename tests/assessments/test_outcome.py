@@ -9,7 +9,8 @@ from assessments.models import AnswerType, Approval, Level
 from assessments.outcome import OutcomeLevel, assessment_outcome
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 ITEMS = [
     {"ref": "1.1.1", "level": Level.APPROACHING},

@@ -13,7 +13,8 @@ from assessments.models import ActionStatus, AssessmentStatus, ImprovementAction
 from organisations.models import ActivityLog, Role
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 ITEMS = [
     {"ref": "1.1.1", "summary": "ICO registration number", "level": Level.APPROACHING},

@@ -14,7 +14,8 @@ from organisations.models import ActivityLog, Role
 from tests.assessments.factories import SIGNED, answer, assessment_for, catalogue_with
 from tests.mail import deliver_emails
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 LAST_YEAR = [
     {"ref": "1.1.1", "summary": "ICO registration number"},

@@ -19,6 +19,9 @@ from assessments.specifics import ASKS_FOR, DETECTORS, missing_specifics
 from evidence.models import Document
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
+# not yet moved to scopes on
+pytestmark = pytest.mark.usefixtures("legacy_scopes_disabled")
+
 SAMPLES = yaml.safe_load((Path(__file__).parent / "data" / "answers.yaml").read_text())
 POOR_FLAGGED_AT_LEAST = 0.90
 GOOD_FLAGGED_AT_MOST = 0.10

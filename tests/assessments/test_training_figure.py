@@ -12,7 +12,8 @@ from organisations.models import ActivityLog, Role
 from tests.assessments.factories import assessment_for, catalogue_with
 from tests.evidence.factories import StaffMemberFactory, TrainingRecordFactory
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 ITEM = [
     {

@@ -10,7 +10,8 @@ from assessments.services import assessment_start
 from organisations.models import ActivityLog, Role
 from tests.assessments.factories import answer, assessment_for, catalogue_with, simple_items
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 
 def url(name, org, **kw):
