@@ -1,8 +1,1 @@
-"""Fixtures for this package."""
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def _scopes_off(legacy_scopes_disabled):
-    """This package's test bodies still run with scopes off (see tests/conftest.py)."""
+"""Fixtures for this package. Test bodies run with scopes on (see tests/conftest.py)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django_scopes import scope
 
 from assessments.checks import assessment_warnings
 from assessments.models import AnswerType, DocumentLink
@@ -100,41 +101,45 @@ def _warnings(assessment, ref):
 @pytest.mark.django_db
 @pytest.mark.parametrize("text", ["we have a policy", "the manager", "yes we do this"])
 def test_vague_answers_get_one_warning_naming_what_is_missing(assessment, text):
-    answer(assessment.responses.get(item__ref="1.1.5"), answer_text=text)
-    (warning,) = _warnings(assessment, "1.1.5")
-    assert warning.code == "missing_specifics"
-    assert warning.title.startswith("The answer does not say who it is")
-    assert "where those discussions are recorded" in warning.title
-    assert warning.fix.startswith("Use the job title.")
+    with scope(organisation=assessment.organisation):
+        answer(assessment.responses.get(item__ref="1.1.5"), answer_text=text)
+        (warning,) = _warnings(assessment, "1.1.5")
+        assert warning.code == "missing_specifics"
+        assert warning.title.startswith("The answer does not say who it is")
+        assert "where those discussions are recorded" in warning.title
+        assert warning.fix.startswith("Use the job title.")
 
 
 @pytest.mark.django_db
 def test_a_specific_answer_gets_no_warning(assessment):
-    answer(
-        assessment.responses.get(item__ref="1.1.5"),
-        answer_text=(
-            "The Registered Manager, as her job description (section 4) says; data security "
-            "is discussed at the monthly governance meeting, minutes on the shared drive."
-        ),
-    )
-    assert _warnings(assessment, "1.1.5") == []
+    with scope(organisation=assessment.organisation):
+        answer(
+            assessment.responses.get(item__ref="1.1.5"),
+            answer_text=(
+                "The Registered Manager, as her job description (section 4) says; data security "
+                "is discussed at the monthly governance meeting, minutes on the shared drive."
+            ),
+        )
+        assert _warnings(assessment, "1.1.5") == []
 
 
 @pytest.mark.django_db
 def test_a_document_item_with_a_linked_document_is_not_asked_for_words(assessment):
-    r = assessment.responses.get(item__ref="7.1.1")
-    answer(r, answer_text="see attached")
-    assert [w.code for w in _warnings(assessment, "7.1.1")] == ["missing_specifics"]
-    doc = Document.objects.create(organisation=assessment.organisation, title="Asset register")
-    DocumentLink.objects.create(organisation=assessment.organisation, document=doc, response=r)
-    assert "missing_specifics" not in [w.code for w in _warnings(assessment, "7.1.1")]
+    with scope(organisation=assessment.organisation):
+        r = assessment.responses.get(item__ref="7.1.1")
+        answer(r, answer_text="see attached")
+        assert [w.code for w in _warnings(assessment, "7.1.1")] == ["missing_specifics"]
+        doc = Document.objects.create(organisation=assessment.organisation, title="Asset register")
+        DocumentLink.objects.create(organisation=assessment.organisation, document=doc, response=r)
+        assert "missing_specifics" not in [w.code for w in _warnings(assessment, "7.1.1")]
 
 
 @pytest.mark.django_db
 def test_not_applicable_answers_are_not_checked_for_specifics(assessment):
-    answer(
-        assessment.responses.get(item__ref="1.3.12"),
-        not_applicable=True,
-        na_reason="Paper records never leave the home",
-    )
-    assert _warnings(assessment, "1.3.12") == []
+    with scope(organisation=assessment.organisation):
+        answer(
+            assessment.responses.get(item__ref="1.3.12"),
+            not_applicable=True,
+            na_reason="Paper records never leave the home",
+        )
+        assert _warnings(assessment, "1.3.12") == []
