@@ -22,7 +22,8 @@ from reports.render import assessment_report_pdf
 from reports.services import report_request
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 
 @pytest.fixture

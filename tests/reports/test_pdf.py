@@ -16,7 +16,8 @@ from reports.render import assessment_report_pdf
 from tests.factories import UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 
 
 def _pages(pdf: bytes) -> list[str]:

@@ -16,7 +16,8 @@ from organisations.models import ActivityLog, Role
 from reports.services import checklist_apply
 from reports.spreadsheets import NARRATIVE, checklist_csv, checklist_read, checklist_xlsx
 
-pytestmark = pytest.mark.django_db
+# not yet moved to scopes on
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
