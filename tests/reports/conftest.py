@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 from simple_history.utils import bulk_update_with_history
 
 from assessments.catalogue import bundled_catalogue_ensure
@@ -59,6 +59,12 @@ def _each_distinct_report_rendered_once(request, monkeypatch):
 @pytest.fixture
 def fresh_pdf_renders():
     """Every render in this test is a real one (WeasyPrint, python-docx), never a shared one."""
+
+
+def in_scope(organisation, call, *args, **kwargs):
+    """A service called as a tenant page calls it: inside the organisation's scope."""
+    with scope(organisation=organisation):
+        return call(*args, **kwargs)
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -215,8 +221,3 @@ def approved_assessment(complete_assessment, sap):
     assessment.status = AssessmentStatus.APPROVED
     assessment.save()
     return assessment
-
-
-@pytest.fixture(autouse=True)
-def _scopes_off(legacy_scopes_disabled):
-    """This package's test bodies still run with scopes off (see tests/conftest.py)."""

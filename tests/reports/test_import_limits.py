@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from reports.spreadsheets import MAX_IMPORT_ROWS, checklist_read, checklist_xlsx
 from tests.assessments.factories import assessment_for, catalogue_with
+from tests.reports.conftest import in_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_an_organisation_name_never_becomes_a_formula(organisation):
     organisation.name = '=HYPERLINK("http://evil.example","x")'
     organisation.save()
-    data = checklist_xlsx(assessment_for(organisation, catalogue_with([{"ref": "1.1.1"}])))
+    assessment = assessment_for(organisation, catalogue_with([{"ref": "1.1.1"}]))
+    data = in_scope(organisation, checklist_xlsx, assessment)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert not any(b"<f>" in archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
     notes = load_workbook(io.BytesIO(data))["How to use"]
@@ -34,5 +36,5 @@ def test_a_file_with_thousands_of_rows_is_refused_with_a_message(organisation):
     out = io.BytesIO()
     book.save(out)
     upload = SimpleUploadedFile("flood.xlsx", out.getvalue())
-    preview = checklist_read(assessment, upload)
+    preview = in_scope(organisation, checklist_read, assessment, upload)
     assert "more than 2,000 rows" in preview.file_error

@@ -10,17 +10,18 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from assessments.models import Comment
 from assessments.services import assessment_snapshot
 from organisations.models import Role
-from reports import render
-from reports.content import approval_report_data, assessment_report_data
+from reports import content, render
 from reports.models import Report
 from reports.render import assessment_report_pdf
 from reports.services import report_request
 from tests.factories import UserFactory
+from tests.reports.conftest import in_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,15 @@ def entered(complete_assessment, organisation):
         text="Checked the number on the ICO register.",
     )  # fmt: skip
     return complete_assessment, na
+
+
+def assessment_report_data(assessment, **kwargs) -> dict:
+    """As the render task reads it: in the organisation's scope."""
+    return in_scope(assessment.organisation, content.assessment_report_data, assessment, **kwargs)
+
+
+def approval_report_data(approval) -> dict:
+    return in_scope(approval.organisation, content.approval_report_data, approval)
 
 
 def _pdf_text(data) -> str:
@@ -135,11 +145,12 @@ def test_the_approved_report_carries_them_from_the_snapshot(entered, sap):
     from assessments.models import Approval
 
     assessment, na = entered
-    approval = Approval.objects.create(
-        organisation=assessment.organisation, assessment=assessment,
-        revision=assessment.revision, snapshot=assessment_snapshot(assessment),
-        outcome_level="standards_met", approved_by=sap, approved_at=timezone.now(),
-    )  # fmt: skip
+    with scopes_disabled():  # test set-up: an approval as the approve service records it
+        approval = Approval.objects.create(
+            organisation=assessment.organisation, assessment=assessment,
+            revision=assessment.revision, snapshot=assessment_snapshot(assessment),
+            outcome_level="standards_met", approved_by=sap, approved_at=timezone.now(),
+        )  # fmt: skip
     rows = {
         row["ref"]: row for s in approval_report_data(approval)["standards"] for row in s["items"]
     }
@@ -159,11 +170,16 @@ def test_asking_for_comments_is_a_choice_on_the_reports_page(
         reverse("reports:request", args=[assessment.organisation.slug]),
         {"kind": "assessment_docx", "include_comments": "on"},
     )
-    report = Report.objects.get()
+    with scopes_disabled():
+        report = Report.objects.get()
     assert report.data["include_comments"] is True and report.title.endswith("with comments")
     assert (
-        report_request(assessment=assessment, kind="assessment_pdf", by=client.user).data[
-            "include_comments"
-        ]
+        in_scope(
+            assessment.organisation,
+            report_request,
+            assessment=assessment,
+            kind="assessment_pdf",
+            by=client.user,
+        ).data["include_comments"]
         is False
     )
