@@ -7,13 +7,13 @@ import re
 
 import pytest
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from assessments.models import Assessment, ImprovementAction, Level
 from organisations.models import Role
 from tests.assessments.factories import answer, assessment_for, catalogue_with
 
-# Written before the package moved to scopes-on test bodies; not yet moved.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
+pytestmark = pytest.mark.django_db
 
 ITEMS = [
     {"ref": "1.1.1", "summary": "ICO registration"},
@@ -45,7 +45,8 @@ def test_a_new_organisations_start_button_leads_to_a_page_that_starts_it(
     done = editor.post(form.group(1), {"previously_published": "on"}, follow=True)
     assert done.status_code == 200
     assert "Your 2025-26 assessment is ready." in done.text
-    assessment = Assessment.objects.get(organisation=organisation)
+    with scopes_disabled():
+        assessment = Assessment.objects.get(organisation=organisation)
     assert assessment.previously_published
 
 
@@ -71,7 +72,8 @@ def test_last_years_home_page_starts_the_new_year_with_a_button(client_as, organ
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', home).group(1)
     done = editor.post(start, {"csrfmiddlewaretoken": token}, follow=True)
     assert "Your 2025-26 assessment is ready." in done.text
-    assert Assessment.objects.filter(organisation=organisation, dspt_year=2026).exists()
+    with scopes_disabled():
+        assert Assessment.objects.filter(organisation=organisation, dspt_year=2026).exists()
 
 
 @pytest.fixture
@@ -120,7 +122,8 @@ def test_nothing_offers_sending_before_approaching_standards(client_as, organisa
 def test_at_standards_met_without_cyber_essentials_plus_sending_is_still_offered(
     client_as, organisation, approaching
 ):
-    answer(approaching.responses.select_related("item").get(item__ref="1.1.2"))
+    with scopes_disabled():
+        answer(approaching.responses.select_related("item").get(item__ref="1.1.2"))
     home = _home(client_as(Role.EDITOR), organisation).text
     assert "For Standards Exceeded, record your current Cyber Essentials Plus" in home
     approval = reverse("assessments:approval", args=[organisation.slug])

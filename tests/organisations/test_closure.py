@@ -26,8 +26,7 @@ from tests.factories import (
     give_totp,
 )
 
-# Written before the package moved to scopes-on test bodies; not yet moved.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +95,8 @@ def test_during_the_grace_period_everyone_sees_the_date_and_nobody_can_edit(
     )
     assert refused.status_code == 403
     assert "Nothing can be changed now" in refused.content.decode()
-    assert list(Document.objects.filter(organisation=organisation)) == [document]
+    with scopes_disabled():
+        assert list(Document.objects.filter(organisation=organisation)) == [document]
     edit_form = admin.get(
         reverse("evidence:document_edit", kwargs={"org": organisation.slug, "pk": document.pk})
     )

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from assessments.models import AnswerType, Level
 from assessments.outcome import assessment_outcome
@@ -29,9 +29,12 @@ def test_a_test_counts_for_12_months_and_cyber_is_tracked(organisation):
     ContinuityTestFactory(
         organisation=organisation, tested_on=dt.date(2025, 3, 10), scenario="power"
     )
-    figures = services.continuity_figures(organisation=organisation, on=ON)
-    assert not figures.is_stale and figures.cyber_is_stale
-    assert services.continuity_figures(organisation=organisation, on=ON + dt.timedelta(1)).is_stale
+    with scope(organisation=organisation):  # as the register's pages call it
+        figures = services.continuity_figures(organisation=organisation, on=ON)
+        assert not figures.is_stale and figures.cyber_is_stale
+        assert services.continuity_figures(
+            organisation=organisation, on=ON + dt.timedelta(1)
+        ).is_stale
 
 
 def test_7_2_1_does_not_count_without_a_test_in_12_months(organisation):
@@ -60,7 +63,8 @@ def test_a_test_is_recorded_audited_and_validated(organisation, client_as):
     assert "id_tested_on_error" in response.content.decode()
     data["tested_on"] = "2026-01-05"
     assert client.post(_url("continuity_create", organisation), data).status_code == 302
-    assert ActivityLog.objects.filter(action="continuity_test.created").exists()
+    with scopes_disabled():
+        assert ActivityLog.objects.filter(action="continuity_test.created").exists()
     assert "Tabletop" in client.get(_url("continuity", organisation)).content.decode()
     page = client.get(_url("continuity", organisation), {"scenario": "power"}).content.decode()
     assert "No tests match this filter" in page
@@ -76,8 +80,9 @@ def test_an_export_imports_back_unchanged(organisation, client_as, kind):
         lessons="Printed contact list moved to the nurses' station",
     )
     ContinuityTestFactory(organisation=source, scenario="power", tested_on=dt.date(2025, 11, 2))
-    qs = ContinuityTest.objects.filter(organisation=source).order_by("pk")
-    head, rows = spreadsheets.table(ContinuityTestForm, qs)
+    with scopes_disabled():
+        qs = ContinuityTest.objects.filter(organisation=source).order_by("pk")
+        head, rows = spreadsheets.table(ContinuityTestForm, qs)
     body = (
         spreadsheets.to_csv(head, rows).encode()
         if kind == "csv"
@@ -87,6 +92,7 @@ def test_an_export_imports_back_unchanged(organisation, client_as, kind):
         _url("continuity_import", organisation), {"file": SimpleUploadedFile(f"c.{kind}", body)}
     )
     assert response.status_code == 302
-    mine = ContinuityTest.objects.filter(organisation=organisation).order_by("pk")
-    assert spreadsheets.table(ContinuityTestForm, mine) == (head, rows)
+    with scopes_disabled():
+        mine = ContinuityTest.objects.filter(organisation=organisation).order_by("pk")
+        assert spreadsheets.table(ContinuityTestForm, mine) == (head, rows)
     assert client_as(Role.VIEWER).get(_url("continuity_export", organisation)).status_code == 200

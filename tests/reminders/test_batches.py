@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django_scopes import scopes_disabled
 
 from evidence.models import Document
 from organisations.models import Role
@@ -14,8 +15,7 @@ from reminders.models import Reminder
 from reminders.tasks import reminders_sweep_task
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
-# Written before the package moved to scopes-on test bodies; not yet moved.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("legacy_scopes_disabled")]
+pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 1)
 
 
@@ -65,13 +65,14 @@ def test_the_daily_task_queues_one_task_per_batch(homes, settings, monkeypatch):
 
 def test_dispatch_attaches_in_chunks_of_recipients(homes, monkeypatch):
     monkeypatch.setattr(services, "DISPATCH_CHUNK", 2)
-    with_dues = services.reminders_collect(day=DAY, organisation_ids=list(_org_ids()))
-    services.reminders_record(dues=with_dues)
-    email_ids = services.reminders_dispatch(day=DAY)
-    assert len(email_ids) == 5
-    assert Reminder.objects.filter(email__isnull=True).count() == 0
-    # A second dispatch the same day finds the same emails, attaches nothing new.
-    assert services.reminders_dispatch(day=DAY) == email_ids
+    with scopes_disabled():  # as the send_reminders command and the sweep tasks run them
+        with_dues = services.reminders_collect(day=DAY, organisation_ids=list(_org_ids()))
+        services.reminders_record(dues=with_dues)
+        email_ids = services.reminders_dispatch(day=DAY)
+        assert len(email_ids) == 5
+        assert Reminder.objects.filter(email__isnull=True).count() == 0
+        # A second dispatch the same day finds the same emails, attaches nothing new.
+        assert services.reminders_dispatch(day=DAY) == email_ids
 
 
 def _org_ids():
