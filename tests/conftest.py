@@ -14,18 +14,8 @@ def pytest_fixture_setup(fixturedef, request):
     """Fixtures may create and read any tenant's rows. Test bodies run with scopes on, as
     production code does: a test that reads tenant rows directly says so with
     `scopes_disabled()`, and a service or task that forgets its scope fails here too."""
-    if fixturedef.argname == "legacy_scopes_disabled":
-        return (yield)  # its scopes-off state must outlive its own set-up
     with scopes_disabled():
         return (yield)
-
-
-@pytest.fixture
-def legacy_scopes_disabled():
-    """Scopes off in the whole test body, for the packages not yet moved to scopes on (each
-    asks for it in its conftest; remove it there once the package passes without)."""
-    with scopes_disabled():
-        yield
 
 
 class ScopedClient(Client):
