@@ -13,9 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "JBSWY3DPEHPK3PXP"
 
-# Runs in a fresh Python process: checks a code the way the sign-in page does.
+# Runs in a fresh Python process: checks a code the way the sign-in page does, at the moment
+# given (both processes see the same 30-second window however slowly they start).
 CHECK_CODE = """
-import sys, django
+import sys, django, time_machine
+time_machine.travel(float(sys.argv[4]), tick=False).start()
 django.setup()
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -47,12 +49,13 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
 def test_a_code_used_on_one_worker_is_refused_on_another(tmp_path):
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    code = format_hotp_value(hotp_value(SECRET, int(time.time()) // 30))
+    now = time.time()
+    code = format_hotp_value(hotp_value(SECRET, int(now) // 30))
     user_id = str(10**9 + secrets.randbelow(10**9))  # a fresh key even in a shared Redis
     env = {"DJANGO_SETTINGS_MODULE": "dspt_portal.settings.test"}
     env["CACHE_URL"] = _shared_cache_url(tmp_path)
-    first = _run(CHECK_CODE, user_id, SECRET, code, **env)
-    second = _run(CHECK_CODE, user_id, SECRET, code, **env)
+    first = _run(CHECK_CODE, user_id, SECRET, code, str(now), **env)
+    second = _run(CHECK_CODE, user_id, SECRET, code, str(now + 1), **env)
     assert first.stdout.strip() == "accepted", first.stderr
     assert second.stdout.strip() == "refused", second.stderr
 
