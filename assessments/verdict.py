@@ -19,9 +19,11 @@ An item counts toward the outcome when it is answered (`Response.is_answered`) A
   IT register checked in those 12 months; 8.1.4 and 8.2.1 need a risk record for every
   unsupported system in use; 1.1.2 needs the information asset register reviewed by
   management in those 12 months, 7.2.1 a continuity plan test in them; 4.3.1 needs an
-  agreement for every supplier with administrator access. "Not applicable" does not
-  count against a register that shows breaches (6.1.2, 6.1.3) or unsupported systems
-  (8.1.4, 8.2.1).
+  agreement for every supplier with administrator access; 4.5.3 needs every system the IT
+  register shows with multi-factor authentication off named in the answer (an approved
+  exception), 9.5.2 every unencrypted laptop, tablet or phone named in it (its equivalent
+  arrangement). "Not applicable" does not count against a register that shows breaches
+  (6.1.2, 6.1.3), unsupported systems (8.1.4, 8.2.1) or tablets and phones (9.5.2).
 
 Evidence that counts now but goes out of date before the deadline is reported with the
 first day it no longer counts. Pure functions: no queries beyond what callers prefetch.
@@ -382,6 +384,50 @@ def _unsupported_systems(r, facts: Facts, check: ItemCheck) -> None:
         )
 
 
+def _not_named_in(r, names: list[str]) -> list[str]:
+    """The names the answer does not mention (an approved exception or an equivalent
+    arrangement is listed by name in the answer or the notes)."""
+    text = f"{r.answer_text}\n{r.narrative}".casefold()
+    return [n for n in names if n.strip().casefold() not in text]
+
+
+def _mfa_everywhere(r, facts: Facts, check: ItemCheck) -> None:
+    assets = facts.registers.assets
+    if assets is None or r.not_applicable:
+        return
+    unlisted = _not_named_in(r, assets.mfa_off)
+    if unlisted:
+        one = len(unlisted) == 1
+        check.fail(
+            f"IT register: multi-factor authentication is off for {_joined(unlisted)}, and "
+            f"the answer does not list {'it' if one else 'them'} as an approved exception. "
+            "Switch MFA on, or name each exception in the answer with who approved it and "
+            "when."
+        )
+
+
+def _devices_encrypted(r, facts: Facts, check: ItemCheck) -> None:
+    assets = facts.registers.assets
+    if assets is None:
+        return
+    if r.not_applicable:
+        if assets.tablets_and_phones:
+            check.fail(
+                "'Not applicable' means no laptops, tablets or removable media, but the IT "
+                f"register lists {_joined(list(assets.tablets_and_phones))}."
+            )
+        return
+    unlisted = _not_named_in(r, assets.not_encrypted)
+    if unlisted:
+        one = len(unlisted) == 1
+        check.fail(
+            f"IT register: {_joined(unlisted)} {'is' if one else 'are'} not encrypted, and "
+            f"the answer does not say how {'it is' if one else 'they are'} protected instead. "
+            f"Encrypt {'it' if one else 'them'}, or name {'it' if one else 'each'} in the "
+            "answer with the equivalent arrangement (e.g. nothing stored on it, remote wipe)."
+        )
+
+
 def _admin_agreements(r, facts: Facts, check: ItemCheck) -> None:
     suppliers = facts.registers.suppliers
     if suppliers is None or not suppliers.admin_without_agreement:
@@ -396,12 +442,14 @@ def _admin_agreements(r, facts: Facts, check: ItemCheck) -> None:
 REGISTER_CHECKS = {
     "1.1.2": _information_reviewed,
     "4.3.1": _admin_agreements,
+    "4.5.3": _mfa_everywhere,
     "6.1.2": _breaches_signed_off,
     "6.1.3": _breaches_told,
     "7.1.1": _it_register_reviewed,
     "7.2.1": _continuity_tested,
     "8.1.4": _unsupported_systems,
     "8.2.1": _unsupported_systems,
+    "9.5.2": _devices_encrypted,
 }
 
 

@@ -90,6 +90,7 @@ class AssetFigures:
     mfa_off: list[str]  # MFA "no" (4.5.3)
     not_encrypted: list[str]  # computers, tablets and phones not encrypted (9.5.2)
     last_checked_on: dt.date | None
+    tablets_and_phones: tuple[str, ...] = ()  # in use (9.5.2 'not applicable' says none)
 
     @property
     def is_stale(self) -> bool:
@@ -109,6 +110,7 @@ def _asset_figures(rows, on: dt.date) -> AssetFigures:
             a.name for a in rows if a.kind in ("computer", "mobile") and a.encrypted == YesNo.NO
         ],
         last_checked_on=max((a.checked_on for a in rows if a.checked_on <= on), default=None),
+        tablets_and_phones=tuple(a.name for a in rows if a.kind == "mobile"),
     )
 
 

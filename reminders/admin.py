@@ -25,6 +25,7 @@ class ReminderEmailAdmin(admin.ModelAdmin):
         "recipient",
         "kind",
         "day",
+        "slot",
         "status",
         "attempts",
         "claimed_at",

@@ -9,6 +9,7 @@ the occasion key (e.g. the 60-day milestone) is the same until the next mileston
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
@@ -29,6 +32,7 @@ ACTION_DUE_WITHIN = 7
 # Days before a publication is 12 months old (docs/dspt-rules.md §4).
 REPUBLISH_MILESTONES = (60, 30, 7)
 BLOCKERS_LISTED = 8
+UK = zoneinfo.ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,12 @@ def _admins(org_ids: list[int]) -> dict[int, list[int]]:
     ).values_list("organisation_id", "user_id"):
         admins[org_id].append(user_id)
     return admins
+
+
+def _key_people_and_admins(org, admins: dict[int, list[int]]) -> list[int]:
+    """The IG lead, the senior accountable person and the admins, each once."""
+    people = {org.ig_lead_id, org.senior_accountable_person_id, *admins.get(org.pk, [])}
+    return sorted(p for p in people if p)
 
 
 def deadline_countdown(day: dt.date, org_ids: list[int]) -> list[Due]:
@@ -406,8 +416,7 @@ def deadline_missed(day: dt.date, org_ids: list[int]) -> list[Due]:
             " Finish it, have it approved and publish it on the national toolkit. If you have "
             "published already, record the date on the approval page to stop these reminders."
         )
-        people = {org.ig_lead_id, org.senior_accountable_person_id, *admins.get(org.pk, [])}
-        for person in sorted(p for p in people if p):
+        for person in _key_people_and_admins(org, admins):
             dues.append(
                 Due(
                     recipient_id=person,
@@ -425,6 +434,135 @@ def deadline_missed(day: dt.date, org_ids: list[int]) -> list[Due]:
                 )
             )
     return dues
+
+
+# The breach 72-hour clock (docs/dspt-rules.md, "Registers"), swept every hour rather than
+# daily: the points it emails at, by time left on the clock.
+BREACH_POINTS = (
+    ("overdue", dt.timedelta(0)),
+    ("6h", dt.timedelta(hours=6)),
+    ("24h", dt.timedelta(hours=24)),
+)
+# An open breach found longer ago than this (e.g. an old one imported from a spreadsheet)
+# is not emailed about: the home page and the breach log still show it as overdue.
+BREACH_CHASED_FOR = dt.timedelta(days=10)
+
+
+def breach_point(time_left: dt.timedelta) -> str:
+    """The clock point reached: 'logged' (more than 24 hours left), '24h' (24 hours or less),
+    '6h' (6 hours or less) or 'overdue' (the 72 hours are up: at 72:00, not 72:01)."""
+    for point, at_most in BREACH_POINTS:
+        if time_left <= at_most:
+            return point
+    return "logged"
+
+
+def uk_time(moment: dt.datetime) -> str:
+    """'14:30 on Friday 4 December 2026', in UK time (GMT or BST as the day has it)."""
+    local = moment.astimezone(UK)
+    return f"{local:%H:%M} on {local:%A %-d %B %Y}"
+
+
+def _hours_text(time_left: dt.timedelta) -> str:
+    hours = int(time_left.total_seconds() // 3600)
+    if hours < 1:
+        return "less than an hour"
+    return f"{hours} hour{pluralize(hours)}"
+
+
+def _logged_after(breach, point: str) -> bool:
+    """Whether the breach was logged after its clock reached `point` (its first email)."""
+    at_most = dict(BREACH_POINTS).get(point)
+    return at_most is None or breach.created_at > breach.report_by - at_most
+
+
+def _breach_due_text(breach, now: dt.datetime, point: str) -> tuple[str, str]:
+    left = breach.report_by - now
+    deadline = uk_time(breach.report_by)
+    found = f"Found at {uk_time(breach.discovered_at)}."
+    logged = " logged" if _logged_after(breach, point) else ""
+    if point == "overdue":
+        title = f"Breach “{breach.title}”{logged}: the 72 hours ran out at {deadline}"
+        detail = (
+            f"{found} No reporting decision is recorded yet. If it must be reported, report "
+            "it to the ICO through the Data Security and Protection Toolkit's incident tool "
+            "as soon as you can, and record on the breach why it was late. If it does not "
+            "need reporting, record why on the breach."
+        )
+        return title, detail
+    title = (
+        f"Breach “{breach.title}”{logged}: {_hours_text(left)} left to decide on reporting "
+        f"it (by {deadline})"
+    )
+    detail = (
+        f"{found} The 72-hour clock runs until {deadline}. Decide whether it must "
+        "be reported: if it is likely to put people at risk, report it to the ICO through "
+        "the Data Security and Protection Toolkit's incident tool; if not, record on the "
+        "breach why it does not need reporting. Either way, record the decision on the "
+        "breach to stop these emails."
+    )
+    return title, detail
+
+
+def breach_clocks(now: dt.datetime) -> list[Due]:
+    """Every breach with no reporting decision whose clock has reached a point, for its
+    organisation's IG lead, senior accountable person and admins. Two queries, whatever the
+    number of breaches. The key names the breach and the point, so each point is emailed
+    once per breach and person however often the sweep runs; a missed hour is caught up at
+    the next run with the point reached then (only the latest: no '24 hours left' after
+    the '6 hours left')."""
+    from registers.models import REPORT_WITHIN, Breach
+
+    breaches = list(
+        Breach.objects.clock_open()
+        .filter(
+            discovered_at__gte=now - (REPORT_WITHIN + BREACH_CHASED_FOR),
+            discovered_at__lte=now,
+            organisation__closes_on__isnull=True,
+        )
+        .select_related("organisation")
+        .order_by("discovered_at", "pk")
+    )
+    if not breaches:
+        return []
+    admins = _admins(sorted({b.organisation_id for b in breaches}))
+    dues = []
+    for breach in breaches:
+        org = breach.organisation
+        point = breach_point(breach.report_by - now)
+        title, detail = _breach_due_text(breach, now, point)
+        for person in _key_people_and_admins(org, admins):
+            dues.append(
+                Due(
+                    recipient_id=person,
+                    organisation_id=org.pk,
+                    kind=Kind.BREACH_CLOCK,
+                    key=f"breach:{breach.pk}:{point}",
+                    title=title,
+                    detail=detail,
+                    url=_url("registers:breach_edit", org=org.slug, pk=breach.pk),
+                    due_on=timezone.localdate(breach.report_by),
+                    sort_key=int((breach.report_by - now).total_seconds() // 60),
+                )
+            )
+    return dues
+
+
+def breach_reminders_stopped(reminders) -> set[int]:
+    """The reminders (of the breach clock) whose breach now has a reporting decision or is
+    gone. One query."""
+    from registers.models import Breach, Reporting
+
+    by_breach = defaultdict(list)
+    for r in reminders:
+        by_breach[int(r.key.split(":")[1])].append(r.pk)
+    with scopes_disabled():  # system work across organisations, by primary key
+        running = set(
+            Breach.objects.filter(
+                pk__in=list(by_breach), reporting=Reporting.NOT_DECIDED
+            ).values_list("pk", flat=True)
+        )
+    return {pk for breach_id, pks in by_breach.items() if breach_id not in running for pk in pks}
 
 
 COLLECTORS = [

@@ -3,7 +3,9 @@
 Idempotency lives in two unique constraints:
 - Reminder (recipient, kind, key): the same occasion is recorded once, however many
   sweeps, retries or beat instances run;
-- ReminderEmail (recipient, kind, day): at most one email per person per kind per day.
+- ReminderEmail (recipient, kind, day, slot): at most one email per person per kind per day
+  (slot 0); an hourly kind (the breach 72-hour clock) has one slot per hour of the UK day,
+  so its emails are not held back until tomorrow when the clock runs out sooner.
 A send task claims its email with a conditional UPDATE before sending.
 """
 
@@ -19,6 +21,11 @@ class Kind(models.TextChoices):
     OUT_OF_DATE = "out_of_date", "Assessment going out of date"
     CONSULTANT_DIGEST = "consultant_digest", "Weekly portfolio digest"
     SAR_DUE = "sar_due", "Subject access requests due"
+    BREACH_CLOCK = "breach_clock", "Breach 72-hour clock"
+
+
+# Kinds swept every hour (reminders.tasks.breach_clock_task), not by the daily sweep.
+HOURLY_KINDS = (Kind.BREACH_CLOCK,)
 
 
 KIND_HELP = {
@@ -35,6 +42,9 @@ KIND_HELP = {
     Kind.CONSULTANT_DIGEST: "Once a week: every home you advise, the ones most behind first.",
     Kind.SAR_DUE: "A week before a subject access request must be answered, and weekly once "
     "it is overdue (IG leads).",
+    Kind.BREACH_CLOCK: "While a breach has no reporting decision: when it is logged, with 24 "
+    "and 6 hours left of the 72, and once when the 72 hours have run out (IG leads, senior "
+    "accountable people and admins).",
 }
 
 
@@ -94,6 +104,9 @@ class ReminderEmail(models.Model):
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     day = models.DateField()
+    slot = models.PositiveSmallIntegerField(
+        default=0, help_text="Hour of the UK day for an hourly kind's email; 0 for daily kinds."
+    )
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
@@ -108,7 +121,7 @@ class ReminderEmail(models.Model):
         ordering = ["-day", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient", "kind", "day"], name="one_email_per_kind_per_day"
+                fields=["recipient", "kind", "day", "slot"], name="one_email_per_kind_per_slot"
             )
         ]
         indexes = [models.Index(fields=["status", "day"])]

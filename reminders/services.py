@@ -15,14 +15,23 @@ from django.utils import timezone
 
 from dspt_portal.emails import build_email
 
-from .collect import COLLECTORS, Due
-from .models import KIND_HELP, EmailStatus, Kind, NotificationPreference, Reminder, ReminderEmail
+from .collect import COLLECTORS, Due, breach_reminders_stopped
+from .models import (
+    HOURLY_KINDS,
+    KIND_HELP,
+    EmailStatus,
+    Kind,
+    NotificationPreference,
+    Reminder,
+    ReminderEmail,
+)
 
 UNSUBSCRIBE_SALT = "reminders.unsubscribe"
 # A claim older than this is treated as abandoned (the worker died before finishing).
 STALE_CLAIM = dt.timedelta(seconds=getattr(settings, "REMINDER_STALE_CLAIM_SECONDS", 600))
 # Recipients per dispatch transaction: bounds each statement whatever the batch size.
 DISPATCH_CHUNK = 500
+DAILY_KINDS = tuple(k for k in Kind.values if k not in HOURLY_KINDS)
 
 
 def opted_out(user_ids, kinds) -> set[tuple[int, str]]:
@@ -84,8 +93,18 @@ def _chunks(ids: list[int], size: int):
         yield ids[i : i + size]
 
 
-def reminders_dispatch(*, day: dt.date, recipient_ids: list[int] | None = None) -> list[int]:
+def reminders_dispatch(
+    *,
+    day: dt.date,
+    recipient_ids: list[int] | None = None,
+    kinds: tuple[str, ...] | None = None,
+    slot: int = 0,
+) -> list[int]:
     """Attach waiting reminders to today's email per person and kind; return emails to send.
+
+    `kinds=None` is the daily kinds (every kind but HOURLY_KINDS), each in slot 0. The
+    hourly sweep passes its own kinds and the hour as `slot`, so an hourly kind gets at most
+    one email per person per hour and never picks up a daily kind's waiting reminders.
 
     Waiting: not sent, and never attached or attached to an email that went out without
     them (they arrived after it was claimed). If today's email of that kind has already
@@ -96,48 +115,58 @@ def reminders_dispatch(*, day: dt.date, recipient_ids: list[int] | None = None) 
     recipient whatever the tables hold or what the planner knows of them (docs: README,
     Benchmarks). `recipient_ids=None` means everyone with a reminder not yet sent.
     """
+    kinds = tuple(kinds) if kinds is not None else DAILY_KINDS
     if recipient_ids is None:
         recipient_ids = list(
-            Reminder.objects.filter(sent_at__isnull=True)
+            Reminder.objects.filter(sent_at__isnull=True, kind__in=kinds)
             .order_by()
             .values_list("recipient_id", flat=True)
             .distinct()
         )
     email_ids: list[int] = []
     for chunk in _chunks(sorted(set(recipient_ids)), DISPATCH_CHUNK):
-        email_ids += _dispatch_chunk(day, chunk)
+        email_ids += _dispatch_chunk(day, chunk, kinds, slot)
     return email_ids
 
 
 @transaction.atomic
-def _dispatch_chunk(day: dt.date, recipient_ids: list[int]) -> list[int]:
-    unsent = Reminder.objects.filter(recipient_id__in=recipient_ids, sent_at__isnull=True)
+def _dispatch_chunk(
+    day: dt.date, recipient_ids: list[int], kinds: tuple[str, ...], slot: int
+) -> list[int]:
+    unsent = Reminder.objects.filter(
+        recipient_id__in=recipient_ids, sent_at__isnull=True, kind__in=kinds
+    )
     pairs, pending = set(), set()
-    for recipient_id, kind, email_id, status, email_day in unsent.values_list(
-        "recipient_id", "kind", "email_id", "email__status", "email__day"
+    for recipient_id, kind, email_id, status, email_day, email_slot in unsent.values_list(
+        "recipient_id", "kind", "email_id", "email__status", "email__day", "email__slot"
     ).order_by():
         if email_id is None or status == EmailStatus.SENT:
             pairs.add((recipient_id, kind))
-        elif status == EmailStatus.PENDING and email_day == day:
+        elif status == EmailStatus.PENDING and email_day == day and email_slot == slot:
             pending.add(email_id)  # attached before; its send task may have been lost
     if pairs:
         ReminderEmail.objects.bulk_create(
-            [ReminderEmail(recipient_id=r, kind=k, day=day) for r, k in sorted(pairs)],
+            [ReminderEmail(recipient_id=r, kind=k, day=day, slot=slot) for r, k in sorted(pairs)],
             ignore_conflicts=True,
         )
-        pending.update(_attach_to_todays_email(day, sorted({r for r, _ in pairs})))
+        pending.update(_attach_to_todays_email(day, sorted({r for r, _ in pairs}), kinds, slot))
     return sorted(pending)
 
 
-def _attach_to_todays_email(day: dt.date, recipient_ids: list[int]) -> set[int]:
+def _attach_to_todays_email(
+    day: dt.date, recipient_ids: list[int], kinds: tuple[str, ...], slot: int
+) -> set[int]:
     """One UPDATE ... FROM joining each waiting reminder to today's pending email of its
-    person and kind (both sides restricted to `recipient_ids`); returns the emails."""
+    person and kind in `slot` (both sides restricted to `recipient_ids` and `kinds`);
+    returns the emails."""
     reminder, email = Reminder._meta.db_table, ReminderEmail._meta.db_table
     ids = ", ".join(["%s"] * len(recipient_ids))
+    kind_marks = ", ".join(["%s"] * len(kinds))
     sql = f"""
         UPDATE {reminder} SET email_id = e.id
         FROM {email} AS e
-        WHERE e.recipient_id IN ({ids}) AND e.day = %s AND e.status = %s
+        WHERE e.recipient_id IN ({ids}) AND e.day = %s AND e.slot = %s AND e.status = %s
+          AND e.kind IN ({kind_marks})
           AND {reminder}.recipient_id IN ({ids})
           AND {reminder}.recipient_id = e.recipient_id AND {reminder}.kind = e.kind
           AND {reminder}.sent_at IS NULL
@@ -146,22 +175,32 @@ def _attach_to_todays_email(day: dt.date, recipient_ids: list[int]) -> set[int]:
                 WHERE gone.id = {reminder}.email_id AND gone.status = %s))
         RETURNING {reminder}.email_id
     """  # noqa: S608 - table names from the models, values as parameters
-    params = [*recipient_ids, day, EmailStatus.PENDING, *recipient_ids, EmailStatus.SENT]
+    params = [
+        *recipient_ids,
+        day,
+        slot,
+        EmailStatus.PENDING,
+        *kinds,
+        *recipient_ids,
+        EmailStatus.SENT,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
 
 
-def emails_to_rescue(*, day: dt.date) -> list[int]:
-    """Emails whose send task was lost: claimed by a worker that died, or never picked up."""
+def emails_to_rescue(*, day: dt.date, kinds: tuple[str, ...] | None = None) -> list[int]:
+    """Emails whose send task was lost: claimed by a worker that died, or never picked up
+    (of `kinds` only, when given: the hourly sweep rescues its own)."""
     now = timezone.now()
-    return list(
-        ReminderEmail.objects.filter(
-            Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
-            | Q(status=EmailStatus.PENDING, created_at__lt=now - STALE_CLAIM),
-            day__gte=day - dt.timedelta(days=7),
-        ).values_list("pk", flat=True)
+    emails = ReminderEmail.objects.filter(
+        Q(status=EmailStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        | Q(status=EmailStatus.PENDING, created_at__lt=now - STALE_CLAIM),
+        day__gte=day - dt.timedelta(days=7),
     )
+    if kinds is not None:
+        emails = emails.filter(kind__in=kinds)
+    return list(emails.values_list("pk", flat=True))
 
 
 def unsubscribe_token(user_id: int, kind: str) -> str:
@@ -199,6 +238,15 @@ def email_claim(email_id: int) -> ReminderEmail | None:
     return ReminderEmail.objects.select_related("recipient").get(pk=email_id)
 
 
+def _breach_clocks_still_running(reminders: list[Reminder]) -> list[Reminder]:
+    """Drop (delete) the breach reminders whose breach has since had its reporting decision
+    recorded or was removed: a late retry never chases a clock that has stopped."""
+    stopped = breach_reminders_stopped(reminders)
+    if stopped:
+        Reminder.objects.filter(pk__in=stopped, sent_at__isnull=True).delete()
+    return [r for r in reminders if r.pk not in stopped]
+
+
 @dataclass
 class Rendered:
     message: object
@@ -207,6 +255,8 @@ class Rendered:
 
 def email_render(email: ReminderEmail) -> Rendered | None:
     reminders = list(email.reminders.filter(sent_at__isnull=True).select_related("organisation"))
+    if email.kind == Kind.BREACH_CLOCK:
+        reminders = _breach_clocks_still_running(reminders)
     if not reminders:
         return None
     token = unsubscribe_token(email.recipient_id, email.kind)

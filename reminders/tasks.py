@@ -16,7 +16,8 @@ from organisations.models import Membership, Organisation, Role
 from outbox.services import enqueue_now, write_after_send
 
 from . import services
-from .collect import consultant_digest
+from .collect import breach_clocks, consultant_digest
+from .models import HOURLY_KINDS
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (smtplib.SMTPException, OSError, TimeoutError)
@@ -103,6 +104,36 @@ def reminders_digest_task(day: str, consultant_ids: list[int]) -> int:
     day_ = _day(day)
     with scopes_disabled():
         return len(_record_and_dispatch(day_, consultant_digest(day_, consultant_ids)))
+
+
+def breach_clock_sweep(now: dt.datetime | None = None) -> list[int]:
+    """Record the breach clock points reached by `now` and attach them to this hour's
+    email per person (slot: the hour of the UK day); return the emails to send. The
+    reminders are in the database before any send task is queued (on commit)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    with scopes_disabled():
+        dues = breach_clocks(now)
+        services.reminders_record(dues=dues)
+        return services.reminders_dispatch(
+            day=local.date(),
+            recipient_ids=services.recipients_of(dues),
+            kinds=HOURLY_KINDS,
+            slot=local.hour,
+        )
+
+
+@shared_task(acks_late=True)
+def breach_clock_task() -> int:
+    """Hourly (see the beat schedule in the admin): the 72-hour clock of every breach with
+    no reporting decision. Running it twice, or two at once, sends nothing twice."""
+    with scopes_disabled():
+        for email_id in services.emails_to_rescue(day=timezone.localdate(), kinds=HOURLY_KINDS):
+            reminder_email_send_task.delay(email_id)
+    email_ids = breach_clock_sweep()
+    for email_id in email_ids:
+        reminder_email_send_task.delay_on_commit(email_id)
+    return len(email_ids)
 
 
 def email_send(email_id: int) -> str:

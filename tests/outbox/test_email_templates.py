@@ -120,6 +120,7 @@ SAMPLES = {
     "reminder_deadline": (_reminder_context(), ITEMS),
     "reminder_deadline_missed": (_reminder_context(), ITEMS),
     "reminder_sar_due": (_reminder_context(), ITEMS),
+    "reminder_breach_clock": (_reminder_context(), ITEMS),
     "reminder_document_review": (_reminder_context(), ITEMS),
     "reminder_out_of_date": (_reminder_context(), ITEMS),
     "report_ready": (

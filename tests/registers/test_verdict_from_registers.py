@@ -20,7 +20,7 @@ ON = dt.date(2026, 3, 10)
 CONFIRM = AnswerType.CONFIRMATION
 ITEMS = [
     {"ref": ref, "level": Level.APPROACHING, "answer_type": CONFIRM, "na_allowed": True}
-    for ref in ("6.1.2", "6.1.3", "7.1.1", "8.1.4", "8.2.1")
+    for ref in ("4.5.3", "6.1.2", "6.1.3", "7.1.1", "8.1.4", "8.2.1", "9.5.2")
 ]
 
 
@@ -142,3 +142,90 @@ def test_the_item_page_shows_the_live_figure(assessment, client_as):
         reverse("assessments:item", args=[org.slug, _responses(assessment)["7.1.1"].pk])
     ).content.decode()
     assert "The register is out of date" in page
+
+
+def test_a_system_with_mfa_off_holds_4_5_3_back_until_it_is_listed_or_switched_on(assessment):
+    org = assessment.organisation
+    ITAssetFactory(organisation=org, name="Laptop A", kind="computer", mfa="yes")
+    ITAssetFactory(organisation=org, name="Rota", kind="software")  # MFA n/a: says nothing
+    assert "4.5.3" not in _held(assessment)  # the register agrees with the answer
+    app = ITAssetFactory(organisation=org, name="Care Planner", kind="software", mfa="no")
+    held = _held(assessment)["4.5.3"]
+    assert "multi-factor authentication is off for Care Planner" in held
+    assert "does not list it as an approved exception" in held
+    with scopes_disabled():
+        assert assessment_outcome(assessment, today=ON).level != OutcomeLevel.MET
+        answer(
+            _responses(assessment)["4.5.3"],
+            answer_confirmed=True,
+            narrative="MFA on email. Exception: care planner (no MFA offered), approved by "
+            "the Registered Manager on 1 March 2026.",
+        )
+    assert "4.5.3" not in _held(assessment)  # named as the exception (any case)
+    with scopes_disabled():
+        answer(_responses(assessment)["4.5.3"], answer_confirmed=True, narrative="")
+    assert "4.5.3" in _held(assessment)
+    with scopes_disabled():
+        app.mfa = "yes"
+        app.save()
+    assert "4.5.3" not in _held(assessment)
+
+
+def test_an_unencrypted_laptop_or_tablet_holds_9_5_2_back(assessment):
+    org = assessment.organisation
+    ITAssetFactory(organisation=org, name="Email", kind="software", encrypted="no")
+    assert "9.5.2" not in _held(assessment)  # an online system's encryption is the supplier's
+    laptop = ITAssetFactory(organisation=org, name="Office laptop", encrypted="no")
+    ITAssetFactory(organisation=org, name="Medication tablet", kind="mobile", encrypted="no")
+    held = _held(assessment)["9.5.2"]
+    assert "IT register: Medication tablet, Office laptop are not encrypted" in held
+    assert "Encrypt them, or name each in the answer" in held
+    with scopes_disabled():
+        laptop.encrypted = "yes"
+        laptop.save()
+        answer(
+            _responses(assessment)["9.5.2"],
+            answer_confirmed=True,
+            narrative="The medication tablet stores nothing and can be wiped remotely.",
+        )
+    assert "9.5.2" not in _held(assessment)
+
+
+def test_not_applicable_on_9_5_2_does_not_count_when_the_register_lists_a_tablet(assessment):
+    org = assessment.organisation
+    with scopes_disabled():
+        answer(_responses(assessment)["9.5.2"], not_applicable=True, na_reason="No devices")
+    ITAssetFactory(organisation=org, name="Office desktop", kind="computer", encrypted="yes")
+    assert "9.5.2" not in _held(assessment)  # a desktop is not a laptop, tablet or phone
+    ITAssetFactory(organisation=org, name="Care phone", kind="mobile", encrypted="yes")
+    assert "the IT register lists Care phone" in _held(assessment)["9.5.2"]
+
+
+def test_retired_devices_are_not_held_against_the_answer(assessment):
+    ITAssetFactory(
+        organisation=assessment.organisation,
+        name="Old laptop",
+        encrypted="no",
+        mfa="no",
+        retired_on=ON - dt.timedelta(days=30),
+    )
+    held = _held(assessment)
+    assert "4.5.3" not in held and "9.5.2" not in held
+
+
+def test_the_item_page_shows_the_mfa_warning_and_it_goes_when_the_register_agrees(
+    assessment, client_as
+):
+    org = assessment.organisation
+    app = ITAssetFactory(organisation=org, name="Care Planner", kind="software", mfa="no")
+    client = client_as(Role.VIEWER)
+    url = reverse("assessments:item", args=[org.slug, _responses(assessment)["4.5.3"].pk])
+    page = client.get(url).content.decode()
+    assert "This answer does not count yet" in page
+    assert "multi-factor authentication is off for Care Planner" in page
+    with scopes_disabled():
+        app.mfa = "yes"
+        app.save()
+    page = client.get(url).content.decode()
+    assert "This answer does not count yet" not in page
+    assert "No system is recorded with multi-factor authentication off" in page

@@ -1,4 +1,5 @@
-"""Run the reminder sweep by hand: `manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]`."""
+"""Run the reminder sweep by hand: `manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]`;
+`--breach-clock` runs the hourly breach 72-hour clock sweep instead (now)."""
 
 import datetime as dt
 
@@ -8,7 +9,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from reminders import services
-from reminders.tasks import batch_dues, email_send, sweep_batches
+from reminders.collect import breach_clocks
+from reminders.tasks import batch_dues, breach_clock_sweep, email_send, sweep_batches
 
 
 class Command(BaseCommand):
@@ -19,8 +21,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Print what would be sent; change nothing."
         )
+        parser.add_argument(
+            "--breach-clock",
+            action="store_true",
+            help="Run the hourly breach 72-hour clock sweep now instead of the daily one.",
+        )
 
-    def handle(self, *args, date=None, dry_run=False, **options):
+    def handle(self, *args, date=None, dry_run=False, breach_clock=False, **options):
+        if breach_clock:
+            return self._breach_clock(dry_run=dry_run)
         try:
             day = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as e:
@@ -50,3 +59,16 @@ class Command(BaseCommand):
             self.stdout.write(f"{new} reminder(s) would be sent on {day}.")
         else:
             self.stdout.write(f"{new} new reminder(s); {sent} email(s) sent on {day}.")
+
+    def _breach_clock(self, *, dry_run: bool) -> None:
+        with scopes_disabled():
+            if dry_run:
+                with transaction.atomic():
+                    recorded = services.reminders_record(dues=breach_clocks(timezone.now()))
+                    transaction.set_rollback(True)
+                for d in recorded:
+                    self.stdout.write(f"would send [{d.kind}] to user {d.recipient_id}: {d.title}")
+                self.stdout.write(f"{len(recorded)} breach clock reminder(s) would be sent now.")
+                return
+            sent = sum(email_send(email_id) == "sent" for email_id in breach_clock_sweep())
+        self.stdout.write(f"{sent} breach clock email(s) sent.")
