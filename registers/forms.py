@@ -1,7 +1,11 @@
 """Forms for the registers: validation and widgets only (the rules are in models.clean)."""
 
 from django import forms
+from django.db.models import Q
 
+from evidence.models import Document
+
+from . import services
 from .models import (
     AssetKind,
     Breach,
@@ -32,11 +36,23 @@ DATETIME_FORMATS = [
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 
 
-class RegisterForm(forms.ModelForm):
-    """Dates typed the British way or as the browser sends them."""
+def _search() -> forms.CharField:
+    """A list page's free-text filter."""
+    return forms.CharField(label="Search", required=False, max_length=100)
 
-    def __init__(self, *args, **kwargs):
+
+def _pick(label: str, choices: list) -> forms.ChoiceField:
+    """A list page's filter: one of `choices`, the first being "no filter" (value "")."""
+    return forms.ChoiceField(label=label, required=False, choices=choices)
+
+
+class RegisterForm(forms.ModelForm):
+    """Dates typed the British way or as the browser sends them. `organisation` is the home
+    whose entry this is (a form that offers its other rows, such as documents, needs it)."""
+
+    def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisation = organisation
         for field in self.fields.values():
             if isinstance(field, forms.DateTimeField):
                 field.input_formats = DATETIME_FORMATS
@@ -49,21 +65,7 @@ class RegisterForm(forms.ModelForm):
 class BreachForm(RegisterForm):
     class Meta:
         model = Breach
-        fields = [
-            "title",
-            "description",
-            "discovered_at",
-            "people_affected",
-            "risk",
-            "actions",
-            "signed_off_by",
-            "signed_off_on",
-            "reporting",
-            "reported_at",
-            "reporting_notes",
-            "people_told",
-            "people_told_on",
-        ]
+        fields = services.BREACH_FIELDS  # as audited (services.py)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "actions": forms.Textarea(attrs={"rows": 4}),
@@ -74,32 +76,22 @@ class BreachForm(RegisterForm):
 
 
 class BreachFilterForm(forms.Form):
-    risk = forms.ChoiceField(
-        label="Risk", required=False, choices=[("", "Any risk"), *Risk.choices]
-    )
-    clock = forms.ChoiceField(
-        label="Reporting",
-        required=False,
-        choices=[
+    q = _search()
+    risk = _pick("Risk", [("", "Any risk"), *Risk.choices])
+    clock = _pick(
+        "Reporting",
+        [
             ("", "All"),
             ("open", "Not decided yet"),
             (ClockState.STOPPED, "Decided (reported or not reportable)"),
         ],
     )
-    q = forms.CharField(label="Search", required=False, max_length=100)
 
 
 class SarForm(RegisterForm):
     class Meta:
         model = SubjectAccessRequest
-        fields = [
-            "requester",
-            "received_on",
-            "identity_checked_on",
-            "extension_reason",
-            "completed_on",
-            "notes",
-        ]
+        fields = services.SAR_FIELDS  # as audited (services.py)
         widgets = {
             "extension_reason": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -107,10 +99,10 @@ class SarForm(RegisterForm):
 
 
 class SarFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[
+    q = _search()
+    status = _pick(
+        "Status",
+        [
             ("", "All"),
             ("overdue", "Overdue"),
             ("due_soon", "Due within a week"),
@@ -119,24 +111,12 @@ class SarFilterForm(forms.Form):
             ("late", "Answered late"),
         ],
     )
-    q = forms.CharField(label="Search", required=False, max_length=100)
 
 
 class ITAssetForm(RegisterForm):
     class Meta:
         model = ITAsset
-        fields = [
-            "name",
-            "kind",
-            "supplier",
-            "supported_until",
-            "mfa",
-            "encrypted",
-            "backups_tested_on",
-            "risk_note",
-            "checked_on",
-            "retired_on",
-        ]
+        fields = services.ASSET_FIELDS  # as audited (services.py)
         widgets = {
             "risk_note": forms.Textarea(attrs={"rows": 3}),
             "mfa": forms.RadioSelect,
@@ -145,68 +125,75 @@ class ITAssetForm(RegisterForm):
 
 
 class ITAssetFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Any type"), *AssetKind.choices]
-    )
-    show = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=[
+    q = _search()
+    kind = _pick("Type", [("", "Any type"), *AssetKind.choices])
+    show = _pick(
+        "Show",
+        [
             ("", "In use"),
             ("unsupported", "Unsupported"),
             ("mfa_off", "Multi-factor authentication off"),
             ("retired", "No longer used"),
         ],
     )
-    q = forms.CharField(label="Search", required=False, max_length=100)
+
+
+class AgreementDocumentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title} (archived)" if obj.archived_at else obj.title
 
 
 class SupplierForm(RegisterForm):
+    admin_agreement_document = AgreementDocumentField(
+        label="The signed agreement in your evidence library",
+        queryset=Document.objects.none(),
+        required=False,
+        empty_label="Not in the library yet",
+        help_text=(
+            "Upload the signed copy to the evidence library, then choose it here. In a "
+            "spreadsheet: the document's title, as in the library (if two documents share "
+            "that title, leave it empty and choose the document here)."
+        ),
+        error_messages={
+            "invalid_choice": "Choose one of this home's documents in the evidence library."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["admin_agreement_document"]
+        if self.organisation is None:
+            return
+        # This home's current documents, and the one already chosen even if archived since
+        # (so saving an unrelated change never fails on it).
+        current = Q(archived_at__isnull=True)
+        if self.instance.admin_agreement_document_id:
+            current |= Q(pk=self.instance.admin_agreement_document_id)
+        field.queryset = Document.objects.filter(current, organisation=self.organisation)
+
     class Meta:
         model = Supplier
-        fields = [
-            "name",
-            "service",
-            "contact",
-            "handles_personal_data",
-            "contract_terms",
-            "certification",
-            "admin_access",
-            "admin_agreement_signed_on",
-            "checked_on",
-            "ended_on",
-        ]
+        fields = services.SUPPLIER_FIELDS  # as audited (services.py)
         widgets = {"contract_terms": forms.RadioSelect}
 
 
 class SupplierFilterForm(forms.Form):
-    show = forms.ChoiceField(
-        label="Show",
-        required=False,
-        choices=[
+    q = _search()
+    show = _pick(
+        "Show",
+        [
             ("", "In use"),
             ("admin", "With administrator access"),
             ("no_agreement", "Administrator access, no agreement (4.3.1)"),
             ("ended", "No longer used"),
         ],
     )
-    q = forms.CharField(label="Search", required=False, max_length=100)
 
 
 class InformationAssetForm(RegisterForm):
     class Meta:
         model = InformationAsset
-        fields = [
-            "name",
-            "owner",
-            "personal_data",
-            "lawful_basis",
-            "held_as",
-            "where",
-            "retention",
-            "shared_with",
-            "reviewed_on",
-        ]
+        fields = services.INFO_ASSET_FIELDS  # as audited (services.py)
         widgets = {
             "personal_data": forms.Textarea(attrs={"rows": 2}),
             "shared_with": forms.Textarea(attrs={"rows": 2}),
@@ -214,16 +201,14 @@ class InformationAssetForm(RegisterForm):
 
 
 class InformationAssetFilterForm(forms.Form):
-    held_as = forms.ChoiceField(
-        label="Held as", required=False, choices=[("", "Any"), *HeldAs.choices]
-    )
-    q = forms.CharField(label="Search", required=False, max_length=100)
+    q = _search()
+    held_as = _pick("Held as", [("", "Any"), *HeldAs.choices])
 
 
 class ContinuityTestForm(RegisterForm):
     class Meta:
         model = ContinuityTest
-        fields = ["tested_on", "scenario", "description", "outcome", "lessons"]
+        fields = services.CONTINUITY_FIELDS  # as audited (services.py)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
@@ -232,9 +217,7 @@ class ContinuityTestForm(RegisterForm):
 
 
 class ContinuityFilterForm(forms.Form):
-    scenario = forms.ChoiceField(
-        label="Scenario", required=False, choices=[("", "Any scenario"), *Scenario.choices]
-    )
+    scenario = _pick("Scenario", [("", "Any scenario"), *Scenario.choices])
 
 
 class ImportForm(forms.Form):

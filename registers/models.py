@@ -425,6 +425,16 @@ class Supplier(models.Model):
         blank=True,
         help_text="Everyone with administrator access must sign one (4.3.1).",
     )
+    # The signed agreement itself, kept in this home's evidence library. Optional: the date
+    # alone answers 4.3.1; the document is what an inspector asks to see.
+    admin_agreement_document = models.ForeignKey(
+        "evidence.Document",
+        verbose_name="the signed agreement in your evidence library",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     checked_on = models.DateField("details last checked on")
     ended_on = models.DateField(
         "no longer used from", null=True, blank=True, help_text="Leave empty while you use them."
@@ -447,6 +457,15 @@ class Supplier(models.Model):
     def needs_admin_agreement(self) -> bool:
         return self.ended_on is None and self.admin_access and not self.admin_agreement_signed_on
 
+    @property
+    def needs_agreement_document(self) -> bool:
+        """Signed, by the date given, but the signed copy is not in the library yet."""
+        return bool(
+            self.admin_access
+            and self.admin_agreement_signed_on
+            and not self.admin_agreement_document_id
+        )
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         today = timezone.localdate()
@@ -455,11 +474,18 @@ class Supplier(models.Model):
             if value and value > today:
                 errors[name] = "This is in the future."
         signed = self.admin_agreement_signed_on
-        if signed and not self.admin_access and "admin_agreement_signed_on" not in errors:
+        document = self.admin_agreement_document
+        if (
+            (signed or document)
+            and not self.admin_access
+            and "admin_agreement_signed_on" not in errors
+        ):
             errors["admin_access"] = (
                 "You recorded an administrator agreement: tick this if they have "
                 "administrator access."
             )
+        if document and self.organisation_id and document.organisation_id != self.organisation_id:
+            errors["admin_agreement_document"] = "Choose a document from your own library."
         if errors:
             raise ValidationError(errors)
 

@@ -100,6 +100,7 @@ SUPPLIER_FIELDS = [
     "certification",
     "admin_access",
     "admin_agreement_signed_on",
+    "admin_agreement_document",
     "checked_on",
     "ended_on",
 ]

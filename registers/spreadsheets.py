@@ -4,6 +4,9 @@ Export writes one column per form field, headed by the field's label; choices as
 labels, dates as 2026-03-12, times as 2026-03-12 14:30 (UK time), yes/no for ticks.
 Import reads the same columns (headings in any order, case-insensitive, label or field
 name), checks every row with the same form as the page, and saves all rows or none.
+A link to another row (a supplier's signed agreement in the evidence library) is written as
+that row's title and read back by title among the rows the page offers; a title that
+matches none, or more than one, is a problem on that row (never a guess).
 """
 
 import csv
@@ -168,9 +171,38 @@ def _yes_no(text: str) -> str:
     return "on" if text.casefold() in {"yes", "y", "true", "1"} else ""
 
 
-def import_check(form_class, rows: list[list[str]]) -> ImportCheck:
-    """Every data row through `form_class`, with its errors in plain words."""
+def _titles(form_field) -> dict[str, list]:
+    """The choices a link column may name, by title (case-insensitive): one query."""
+    by_title: dict[str, list] = {}
+    for obj in form_field.queryset:
+        by_title.setdefault(str(obj).strip().casefold(), []).append(obj.pk)
+    return by_title
+
+
+def _link_value(label: str, by_title: dict[str, list], text: str) -> tuple[str, str]:
+    """(the pk to give the form, or ""; a problem in plain words, or "")."""
+    found = by_title.get(text.casefold(), [])
+    if len(found) == 1:
+        return str(found[0]), ""
+    if not found:
+        return "", f"{label}: no current document in your library is called “{text}”."
+    return "", (
+        f"{label}: {len(found)} documents in your library are called “{text}”. Leave this "
+        "cell empty and choose the document on the entry's page after the import."
+    )
+
+
+def import_check(form_class, rows: list[list[str]], *, organisation=None) -> ImportCheck:
+    """Every data row through `form_class` (for `organisation`), with its errors in plain
+    words."""
     fields = form_class.base_fields
+    links = {
+        name: (_heading(bound), _titles(bound.field))
+        for name, bound in zip(
+            form_class._meta.fields, form_class(organisation=organisation), strict=True
+        )
+        if isinstance(bound.field, forms.ModelChoiceField)
+    }
     by_heading: dict[str, str] = {}
     for name, bound in zip(form_class._meta.fields, form_class(), strict=True):
         by_heading[name.casefold()] = name
@@ -190,17 +222,20 @@ def import_check(form_class, rows: list[list[str]]) -> ImportCheck:
     checked = []
     for number, row in enumerate(rows[1:], start=2):
         data = dict(defaults)
+        errors = []
         for name, text in zip(columns, row, strict=False):
             if name is None:
                 continue
             f = fields[name]
-            if isinstance(f, forms.BooleanField):
+            if name in links and text:
+                text, problem = _link_value(*links[name], text)
+                errors += [problem] if problem else []
+            elif isinstance(f, forms.BooleanField):
                 text = _yes_no(text)
             elif isinstance(f, forms.ChoiceField) and text:
                 text = _choice_value(f, text)
             data[name] = text
-        form = form_class(data)
-        errors = []
+        form = form_class(data, organisation=organisation)
         if not form.is_valid():
             for name, messages in form.errors.items():
                 label = _heading(form[name]) if name in form.fields else ""

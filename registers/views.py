@@ -1,8 +1,18 @@
-"""Register pages: list with filters, add and edit, spreadsheet export and import."""
+"""Register pages: list with filters, add and edit, spreadsheet export and import, removing
+an entry made in error.
+
+Every register has the same pages. What differs between them (model, forms, templates,
+filters, messages, file names) is one row of REGISTERS below; the views after it serve all
+six, and urls.py makes each register's routes from the same rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,58 +77,259 @@ CONTINUITY_REFS = [
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# For removing an entry made in error: the model, the register's list and edit pages, its
-# name in a sentence, what the entry is, and what to do instead with a real one.
-DELETABLE = {
-    "breach": (
-        Breach,
-        "registers:breaches",
-        "registers:breach_edit",
-        "the breach log",
-        "breach",
-        "record the actions, the sign-off and the reporting decision instead.",
-    ),
-    "sar": (
-        SubjectAccessRequest,
-        "registers:sars",
-        "registers:sar_edit",
-        "the subject access requests",
-        "request",
-        "record the day it was answered instead.",
-    ),
-    "asset": (
-        ITAsset,
-        "registers:assets",
-        "registers:asset_edit",
-        "the IT register",
-        "system or device",
-        "give the date it stopped being used instead.",
-    ),
-    "supplier": (
-        Supplier,
-        "registers:suppliers",
-        "registers:supplier_edit",
-        "the supplier register",
-        "supplier",
-        "give the date you stopped using them instead.",
-    ),
-    "information": (
-        InformationAsset,
-        "registers:information",
-        "registers:information_edit",
-        "the information asset register",
-        "information asset",
-        "update it at its next review instead.",
-    ),
-    "continuity": (
-        ContinuityTest,
-        "registers:continuity",
-        "registers:continuity_edit",
-        "the continuity plan tests",
-        "test",
-        "it is part of your record of testing the plan.",
-    ),
+
+# ---------------------------------------------------------------- each register's filters
+# (rows, the filter form's data, today) -> the rows to list. With no filters (or a filter
+# form that does not validate) `data` has an empty value for every field.
+
+
+def _breach_rows(rows, data, today):
+    if data["risk"]:
+        rows = rows.filter(risk=data["risk"])
+    if data["clock"] == "open":
+        rows = rows.clock_open()
+    elif data["clock"] == ClockState.STOPPED:
+        rows = rows.exclude(reporting=Reporting.NOT_DECIDED)
+    if data["q"]:
+        rows = rows.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
+    return rows
+
+
+def _sar_rows(rows, data, today):
+    rows = list(rows)  # the status is worked out in Python (the month depends on the extension)
+    if data["status"]:
+        rows = [r for r in rows if r.status(today) == data["status"]]
+    if data["q"]:
+        rows = [r for r in rows if data["q"].casefold() in r.requester.casefold()]
+    return rows
+
+
+def _asset_rows(rows, data, today):
+    rows = rows.filter(retired_on__isnull=False) if data["show"] == "retired" else rows.in_use()
+    if data["show"] == "unsupported":
+        rows = rows.unsupported(today)
+    elif data["show"] == "mfa_off":
+        rows = rows.filter(mfa=YesNo.NO)
+    if data["kind"]:
+        rows = rows.filter(kind=data["kind"])
+    if data["q"]:
+        rows = rows.filter(Q(name__icontains=data["q"]) | Q(supplier__icontains=data["q"]))
+    return rows
+
+
+def _supplier_rows(rows, data, today):
+    rows = rows.filter(ended_on__isnull=data["show"] != "ended")
+    if data["show"] == "admin":
+        rows = rows.filter(admin_access=True)
+    elif data["show"] == "no_agreement":
+        rows = rows.filter(admin_access=True, admin_agreement_signed_on__isnull=True)
+    if data["q"]:
+        rows = rows.filter(Q(name__icontains=data["q"]) | Q(service__icontains=data["q"]))
+    return rows
+
+
+def _information_rows(rows, data, today):
+    if data["held_as"]:
+        rows = rows.filter(held_as=data["held_as"])
+    if data["q"]:
+        q = data["q"]
+        rows = rows.filter(
+            Q(name__icontains=q) | Q(owner__icontains=q) | Q(shared_with__icontains=q)
+        )
+    return rows
+
+
+def _continuity_rows(rows, data, today):
+    return rows.filter(scenario=data["scenario"]) if data["scenario"] else rows
+
+
+# ---------------------------------------------------------------- the table of registers
+
+
+@dataclass(frozen=True)
+class Register:
+    key: str  # the list's URL name; with _export, _import: "breaches"
+    one: str  # one entry's URL names, with _create, _edit, _delete: "breach"
+    path: str  # under /o/<home>/registers/: "breaches"
+    model: type[Model]
+    form: type
+    filter_form: type
+    rows: Callable  # the filters (above)
+    save: Callable  # (entry, before=, by=, request=): the register's service
+    entry_name: str  # the entry in its form template: {{ breach.title }}
+    added: Callable[[Any], str]  # the message after adding an entry
+    saved: Callable[[Any], str]  # the message after saving changes
+    figures: Callable | None  # (organisation, today) -> the list page's "Now" panel
+    refs: list | None  # the items it answers, linked from the list page
+    export_order: tuple[str, ...]
+    file_name: str  # breach-log -> breach-log-<home>.csv
+    sheet_title: str  # the XLSX sheet's name
+    import_name: str  # "Import the breach log"
+    imported: str  # "Imported 3 entries into the breach log."
+    delete_name: str  # "removed from the breach log"
+    delete_kind: str  # "Remove this breach?"
+    delete_instead: str  # what to do with a real entry instead
+    checked_today: bool = False  # a new entry's "checked on" starts as today
+    related: tuple[str, ...] = ()  # select_related for the list and the export
+
+    @property
+    def template(self) -> str:
+        return f"registers/{self.key}.html"
+
+    @property
+    def form_template(self) -> str:
+        return f"registers/{self.one}_form.html"
+
+
+REGISTERS: dict[str, Register] = {
+    r.key: r
+    for r in [
+        Register(
+            key="breaches",
+            one="breach",
+            path="breaches",
+            model=Breach,
+            form=BreachForm,
+            filter_form=BreachFilterForm,
+            rows=_breach_rows,
+            save=lambda entry, **kw: services.breach_save(breach=entry, **kw),
+            entry_name="breach",
+            added=lambda b: f"“{b.title}” is in the breach log.",
+            saved=lambda b: f"“{b.title}” is saved.",
+            figures=lambda org, today: services.breach_figures(organisation=org),
+            refs=BREACH_REFS,
+            export_order=("discovered_at", "pk"),
+            file_name="breach-log",
+            sheet_title="Breach log",
+            import_name="breach log",
+            imported="entries into the breach log",
+            delete_name="the breach log",
+            delete_kind="breach",
+            delete_instead="record the actions, the sign-off and the reporting decision instead.",
+        ),
+        Register(
+            key="sars",
+            one="sar",
+            path="subject-access",
+            model=SubjectAccessRequest,
+            form=SarForm,
+            filter_form=SarFilterForm,
+            rows=_sar_rows,
+            save=lambda entry, **kw: services.sar_save(sar=entry, **kw),
+            entry_name="sar",
+            added=lambda r: f"Request from {r.requester}: answer by {r.due_on:%-d %B %Y}.",
+            saved=lambda r: f"The request from {r.requester} is saved.",
+            figures=None,
+            refs=None,
+            export_order=("received_on", "pk"),
+            file_name="subject-access-requests",
+            sheet_title="Requests",
+            import_name="subject access requests",
+            imported="subject access requests",
+            delete_name="the subject access requests",
+            delete_kind="request",
+            delete_instead="record the day it was answered instead.",
+        ),
+        Register(
+            key="assets",
+            one="asset",
+            path="it",
+            model=ITAsset,
+            form=ITAssetForm,
+            filter_form=ITAssetFilterForm,
+            rows=_asset_rows,
+            save=lambda entry, **kw: services.it_asset_save(asset=entry, **kw),
+            entry_name="asset",
+            added=lambda a: f"“{a.name}” is on the IT register.",
+            saved=lambda a: f"“{a.name}” is saved.",
+            figures=lambda org, today: services.asset_figures(organisation=org, on=today),
+            refs=ASSET_REFS,
+            export_order=("name", "pk"),
+            file_name="it-register",
+            sheet_title="IT register",
+            import_name="IT systems and devices register",
+            imported="systems and devices",
+            delete_name="the IT register",
+            delete_kind="system or device",
+            delete_instead="give the date it stopped being used instead.",
+            checked_today=True,
+        ),
+        Register(
+            key="suppliers",
+            one="supplier",
+            path="suppliers",
+            model=Supplier,
+            form=SupplierForm,
+            filter_form=SupplierFilterForm,
+            rows=_supplier_rows,
+            save=lambda entry, **kw: services.supplier_save(supplier=entry, **kw),
+            entry_name="supplier",
+            added=lambda s: f"{s.name} is on the supplier register.",
+            saved=lambda s: f"{s.name} is saved.",
+            figures=lambda org, today: services.supplier_figures(organisation=org),
+            refs=SUPPLIER_REFS,
+            export_order=("name", "pk"),
+            file_name="suppliers",
+            sheet_title="Suppliers",
+            import_name="supplier register",
+            imported="suppliers",
+            delete_name="the supplier register",
+            delete_kind="supplier",
+            delete_instead="give the date you stopped using them instead.",
+            checked_today=True,
+            related=("admin_agreement_document",),
+        ),
+        Register(
+            key="information",
+            one="information",
+            path="information",
+            model=InformationAsset,
+            form=InformationAssetForm,
+            filter_form=InformationAssetFilterForm,
+            rows=_information_rows,
+            save=lambda entry, **kw: services.information_asset_save(asset=entry, **kw),
+            entry_name="asset",
+            added=lambda a: f"“{a.name}” is on the information asset register.",
+            saved=lambda a: f"“{a.name}” is saved.",
+            figures=lambda org, today: services.information_asset_figures(organisation=org),
+            refs=INFO_REFS,
+            export_order=("name", "pk"),
+            file_name="information-assets",
+            sheet_title="Information assets",
+            import_name="information asset register",
+            imported="information assets",
+            delete_name="the information asset register",
+            delete_kind="information asset",
+            delete_instead="update it at its next review instead.",
+        ),
+        Register(
+            key="continuity",
+            one="continuity",
+            path="continuity",
+            model=ContinuityTest,
+            form=ContinuityTestForm,
+            filter_form=ContinuityFilterForm,
+            rows=_continuity_rows,
+            save=lambda entry, **kw: services.continuity_test_save(test=entry, **kw),
+            entry_name="test",
+            added=lambda t: "The test is recorded.",
+            saved=lambda t: "The test is saved.",
+            figures=lambda org, today: services.continuity_figures(organisation=org),
+            refs=CONTINUITY_REFS,
+            export_order=("tested_on", "pk"),
+            file_name="continuity-tests",
+            sheet_title="Continuity tests",
+            import_name="continuity plan tests",
+            imported="continuity plan tests",
+            delete_name="the continuity plan tests",
+            delete_kind="test",
+            delete_instead="it is part of your record of testing the plan.",
+        ),
+    ]
 }
+
+
+# ---------------------------------------------------------------- the pages
 
 
 @require_GET
@@ -143,74 +354,68 @@ def index(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-def _breaches(request: HttpRequest):
-    return Breach.objects.filter(organisation=request.organisation)
+def _rows(request: HttpRequest, register: Register):
+    rows = register.model.objects.filter(organisation=request.organisation)
+    return rows.select_related(*register.related) if register.related else rows
 
 
 @require_GET
-def breaches(request: HttpRequest, org: str) -> HttpResponse:
-    form = BreachFilterForm(request.GET or None)
-    rows = _breaches(request)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["risk"]:
-            rows = rows.filter(risk=data["risk"])
-        if data["clock"] == "open":
-            rows = rows.clock_open()
-        elif data["clock"] == ClockState.STOPPED:
-            rows = rows.exclude(reporting=Reporting.NOT_DECIDED)
-        if data["q"]:
-            rows = rows.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
-    return render(
-        request,
-        "registers/breaches.html",
-        {
-            "form": form,
-            "rows": list(rows),
-            "now": timezone.now(),
-            "figures": services.breach_figures(organisation=request.organisation),
-            "filtered": form.is_valid() and any(form.cleaned_data.values()),
-            "refs": BREACH_REFS,
-        },
-    )
+def entry_list(request: HttpRequest, org: str, register: Register) -> HttpResponse:
+    form = register.filter_form(request.GET or None)
+    filtered = form.is_valid() and any(form.cleaned_data.values())
+    data = form.cleaned_data if form.is_valid() else dict.fromkeys(form.fields, "")
+    today = timezone.localdate()
+    context = {
+        "form": form,
+        "rows": list(register.rows(_rows(request, register), data, today)),
+        "filtered": filtered,
+        "now": timezone.now(),
+        "today": today,
+    }
+    if register.figures:
+        context["figures"] = register.figures(request.organisation, today)
+    if register.refs:
+        context["refs"] = register.refs
+    return render(request, register.template, context)
 
 
 @require_role(Role.EDITOR)
-def breach_create(request: HttpRequest, org: str) -> HttpResponse:
-    form = BreachForm(request.POST or None)
+def entry_create(request: HttpRequest, org: str, register: Register) -> HttpResponse:
+    initial = {"checked_on": timezone.localdate()} if register.checked_today else None
+    form = register.form(request.POST or None, initial=initial, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        breach = form.save(commit=False)
-        breach.organisation = request.organisation
-        services.breach_save(breach=breach, before=None, by=request.user, request=request)
-        messages.success(request, f"“{breach.title}” is in the breach log.")
-        return redirect("registers:breaches", org)
-    return render(request, "registers/breach_form.html", {"form": form})
+        entry = form.save(commit=False)
+        entry.organisation = request.organisation
+        register.save(entry, before=None, by=request.user, request=request)
+        messages.success(request, register.added(entry))
+        return redirect(f"registers:{register.key}", org)
+    return render(request, register.form_template, {"form": form})
 
 
-def breach_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
+def entry_edit(request: HttpRequest, org: str, pk: int, register: Register) -> HttpResponse:
     """Everyone may read an entry; editors may change it."""
-    breach = get_object_or_404(_breaches(request), pk=pk)
-    before = services.breach_snapshot(breach)
+    entry = get_object_or_404(_rows(request, register), pk=pk)
+    before = services.snapshot(entry)
     if request.method == "POST":
         if not request.membership.can_edit:
             raise PermissionDenied("Your role does not allow this.")
-        form = BreachForm(request.POST, instance=breach)
+        form = register.form(request.POST, instance=entry, organisation=request.organisation)
         if form.is_valid():
-            services.breach_save(
-                breach=form.save(commit=False), before=before, by=request.user, request=request
-            )
-            messages.success(request, f"“{breach.title}” is saved.")
-            return redirect("registers:breaches", org)
+            register.save(form.save(commit=False), before=before, by=request.user, request=request)
+            messages.success(request, register.saved(entry))
+            return redirect(f"registers:{register.key}", org)
     else:
-        form = BreachForm(instance=breach)
+        form = register.form(instance=entry, organisation=request.organisation)
     if not request.membership.can_edit:
         for field in form.fields.values():
             field.disabled = True
-    return render(
-        request,
-        "registers/breach_form.html",
-        {"form": form, "breach": breach, "now": timezone.now()},
-    )
+    context = {
+        "form": form,
+        register.entry_name: entry,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    }
+    return render(request, register.form_template, context)
 
 
 def _download(body, *, filename: str, kind: str) -> HttpResponse:
@@ -220,23 +425,29 @@ def _download(body, *, filename: str, kind: str) -> HttpResponse:
     return response
 
 
-def _export(request: HttpRequest, *, form_class, rows, name: str, title: str) -> HttpResponse:
+@require_GET
+def entries_export(request: HttpRequest, org: str, register: Register) -> HttpResponse:
     """The register as CSV, or XLSX with ?format=xlsx (the same columns as the import)."""
-    head, cells = spreadsheets.table(form_class, rows)
-    filename = f"{name}-{request.organisation.slug}"
+    rows = _rows(request, register).order_by(*register.export_order)
+    head, cells = spreadsheets.table(register.form, rows)
+    filename = f"{register.file_name}-{request.organisation.slug}"
     if request.GET.get("format") == "xlsx":
-        body = spreadsheets.to_xlsx(head, cells, title)
+        body = spreadsheets.to_xlsx(head, cells, register.sheet_title)
         return _download(body, filename=filename, kind="xlsx")
     return _download(spreadsheets.to_csv(head, cells), filename=filename, kind="csv")
 
 
-def _import(request: HttpRequest, *, form_class, register: str, back_url: str, done: str):
+@require_role(Role.EDITOR)
+def entries_import(request: HttpRequest, org: str, register: Register) -> HttpResponse:
     """Check every row; save them all, or none and show what to fix."""
     form, check, error = ImportForm(request.POST or None, request.FILES or None), None, ""
+    back_url = f"registers:{register.key}"
     if request.method == "POST" and form.is_valid():
         try:
             check = spreadsheets.import_check(
-                form_class, spreadsheets.read_rows(form.cleaned_data["file"])
+                register.form,
+                spreadsheets.read_rows(form.cleaned_data["file"]),
+                organisation=request.organisation,
             )
         except spreadsheets.SpreadsheetError as exc:
             error = str(exc)
@@ -244,472 +455,36 @@ def _import(request: HttpRequest, *, form_class, register: str, back_url: str, d
             count = services.entries_import(
                 check=check, organisation=request.organisation, by=request.user, request=request
             )
-            messages.success(request, f"Imported {count} {done}.")
-            return redirect(back_url, request.organisation.slug)
+            messages.success(request, f"Imported {count} {register.imported}.")
+            return redirect(back_url, org)
     context = {
         "form": form,
         "check": check,
         "error": error,
-        "headings": spreadsheets.headings(form_class),
-        "register": register,
+        "headings": spreadsheets.headings(register.form),
+        "register": register.import_name,
         "back_url": back_url,
     }
     return render(request, "registers/import.html", context)
 
 
-@require_GET
-def breaches_export(request: HttpRequest, org: str) -> HttpResponse:
-    rows = _breaches(request).order_by("discovered_at", "pk")
-    return _export(request, form_class=BreachForm, rows=rows, name="breach-log", title="Breach log")
-
-
 @require_role(Role.EDITOR)
-def breaches_import(request: HttpRequest, org: str) -> HttpResponse:
-    return _import(
-        request,
-        form_class=BreachForm,
-        register="breach log",
-        back_url="registers:breaches",
-        done="entries into the breach log",
-    )
-
-
-# ---------------------------------------------------------------- subject access requests
-
-
-def _sars(request: HttpRequest):
-    return SubjectAccessRequest.objects.filter(organisation=request.organisation)
-
-
-@require_GET
-def sars(request: HttpRequest, org: str) -> HttpResponse:
-    form = SarFilterForm(request.GET or None)
-    today = timezone.localdate()
-    rows = list(_sars(request))
-    if form.is_valid() and form.cleaned_data["status"]:
-        rows = [r for r in rows if r.status(today) == form.cleaned_data["status"]]
-    if form.is_valid() and form.cleaned_data["q"]:
-        rows = [r for r in rows if form.cleaned_data["q"].casefold() in r.requester.casefold()]
-    context = {
-        "form": form,
-        "rows": rows,
-        "today": today,
-        "filtered": form.is_valid() and any(form.cleaned_data.values()),
-    }
-    return render(request, "registers/sars.html", context)
-
-
-@require_role(Role.EDITOR)
-def sar_create(request: HttpRequest, org: str) -> HttpResponse:
-    form = SarForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sar = form.save(commit=False)
-        sar.organisation = request.organisation
-        services.sar_save(sar=sar, before=None, by=request.user, request=request)
-        messages.success(
-            request, f"Request from {sar.requester}: answer by {sar.due_on:%-d %B %Y}."
-        )
-        return redirect("registers:sars", org)
-    return render(request, "registers/sar_form.html", {"form": form})
-
-
-def sar_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
-    """Everyone may read a request; editors may change it."""
-    sar = get_object_or_404(_sars(request), pk=pk)
-    before = services.sar_snapshot(sar)
-    if request.method == "POST":
-        if not request.membership.can_edit:
-            raise PermissionDenied("Your role does not allow this.")
-        form = SarForm(request.POST, instance=sar)
-        if form.is_valid():
-            services.sar_save(
-                sar=form.save(commit=False), before=before, by=request.user, request=request
-            )
-            messages.success(request, f"The request from {sar.requester} is saved.")
-            return redirect("registers:sars", org)
-    else:
-        form = SarForm(instance=sar)
-    if not request.membership.can_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    context = {"form": form, "sar": sar, "today": timezone.localdate()}
-    return render(request, "registers/sar_form.html", context)
-
-
-@require_GET
-def sars_export(request: HttpRequest, org: str) -> HttpResponse:
-    rows = _sars(request).order_by("received_on", "pk")
-    return _export(
-        request, form_class=SarForm, rows=rows, name="subject-access-requests", title="Requests"
-    )
-
-
-@require_role(Role.EDITOR)
-def sars_import(request: HttpRequest, org: str) -> HttpResponse:
-    return _import(
-        request,
-        form_class=SarForm,
-        register="subject access requests",
-        back_url="registers:sars",
-        done="subject access requests",
-    )
-
-
-# ---------------------------------------------------------------- IT systems and devices
-
-
-def _assets(request: HttpRequest):
-    return ITAsset.objects.filter(organisation=request.organisation)
-
-
-@require_GET
-def assets(request: HttpRequest, org: str) -> HttpResponse:
-    form = ITAssetFilterForm(request.GET or None)
-    today = timezone.localdate()
-    rows = _assets(request)
-    data = form.cleaned_data if form.is_valid() else {"kind": "", "show": "", "q": ""}
-    rows = rows.filter(retired_on__isnull=False) if data["show"] == "retired" else rows.in_use()
-    if data["show"] == "unsupported":
-        rows = rows.unsupported(today)
-    elif data["show"] == "mfa_off":
-        rows = rows.filter(mfa=YesNo.NO)
-    if data["kind"]:
-        rows = rows.filter(kind=data["kind"])
-    if data["q"]:
-        rows = rows.filter(Q(name__icontains=data["q"]) | Q(supplier__icontains=data["q"]))
-    context = {
-        "form": form,
-        "rows": list(rows),
-        "today": today,
-        "figures": services.asset_figures(organisation=request.organisation, on=today),
-        "filtered": any(data.values()),
-        "refs": ASSET_REFS,
-    }
-    return render(request, "registers/assets.html", context)
-
-
-@require_role(Role.EDITOR)
-def asset_create(request: HttpRequest, org: str) -> HttpResponse:
-    form = ITAssetForm(request.POST or None, initial={"checked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        asset = form.save(commit=False)
-        asset.organisation = request.organisation
-        services.it_asset_save(asset=asset, before=None, by=request.user, request=request)
-        messages.success(request, f"“{asset.name}” is on the IT register.")
-        return redirect("registers:assets", org)
-    return render(request, "registers/asset_form.html", {"form": form})
-
-
-def asset_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
-    """Everyone may read an entry; editors may change it."""
-    asset = get_object_or_404(_assets(request), pk=pk)
-    before = services.snapshot(asset)
-    if request.method == "POST":
-        if not request.membership.can_edit:
-            raise PermissionDenied("Your role does not allow this.")
-        form = ITAssetForm(request.POST, instance=asset)
-        if form.is_valid():
-            services.it_asset_save(
-                asset=form.save(commit=False), before=before, by=request.user, request=request
-            )
-            messages.success(request, f"“{asset.name}” is saved.")
-            return redirect("registers:assets", org)
-    else:
-        form = ITAssetForm(instance=asset)
-    if not request.membership.can_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    context = {"form": form, "asset": asset, "today": timezone.localdate()}
-    return render(request, "registers/asset_form.html", context)
-
-
-@require_GET
-def assets_export(request: HttpRequest, org: str) -> HttpResponse:
-    rows = _assets(request).order_by("name", "pk")
-    return _export(
-        request, form_class=ITAssetForm, rows=rows, name="it-register", title="IT register"
-    )
-
-
-@require_role(Role.EDITOR)
-def assets_import(request: HttpRequest, org: str) -> HttpResponse:
-    return _import(
-        request,
-        form_class=ITAssetForm,
-        register="IT systems and devices register",
-        back_url="registers:assets",
-        done="systems and devices",
-    )
-
-
-# ---------------------------------------------------------------- suppliers
-
-
-def _suppliers(request: HttpRequest):
-    return Supplier.objects.filter(organisation=request.organisation)
-
-
-@require_GET
-def suppliers(request: HttpRequest, org: str) -> HttpResponse:
-    form = SupplierFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {"show": "", "q": ""}
-    rows = _suppliers(request)
-    if data["show"] == "ended":
-        rows = rows.filter(ended_on__isnull=False)
-    else:
-        rows = rows.filter(ended_on__isnull=True)
-    if data["show"] == "admin":
-        rows = rows.filter(admin_access=True)
-    elif data["show"] == "no_agreement":
-        rows = rows.filter(admin_access=True, admin_agreement_signed_on__isnull=True)
-    if data["q"]:
-        rows = rows.filter(Q(name__icontains=data["q"]) | Q(service__icontains=data["q"]))
-    context = {
-        "form": form,
-        "rows": list(rows),
-        "figures": services.supplier_figures(organisation=request.organisation),
-        "filtered": any(data.values()),
-        "refs": SUPPLIER_REFS,
-    }
-    return render(request, "registers/suppliers.html", context)
-
-
-@require_role(Role.EDITOR)
-def supplier_create(request: HttpRequest, org: str) -> HttpResponse:
-    form = SupplierForm(request.POST or None, initial={"checked_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        supplier = form.save(commit=False)
-        supplier.organisation = request.organisation
-        services.supplier_save(supplier=supplier, before=None, by=request.user, request=request)
-        messages.success(request, f"{supplier.name} is on the supplier register.")
-        return redirect("registers:suppliers", org)
-    return render(request, "registers/supplier_form.html", {"form": form})
-
-
-def supplier_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
-    """Everyone may read an entry; editors may change it."""
-    supplier = get_object_or_404(_suppliers(request), pk=pk)
-    before = services.snapshot(supplier)
-    if request.method == "POST":
-        if not request.membership.can_edit:
-            raise PermissionDenied("Your role does not allow this.")
-        form = SupplierForm(request.POST, instance=supplier)
-        if form.is_valid():
-            services.supplier_save(
-                supplier=form.save(commit=False), before=before, by=request.user, request=request
-            )
-            messages.success(request, f"{supplier.name} is saved.")
-            return redirect("registers:suppliers", org)
-    else:
-        form = SupplierForm(instance=supplier)
-    if not request.membership.can_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(request, "registers/supplier_form.html", {"form": form, "supplier": supplier})
-
-
-@require_GET
-def suppliers_export(request: HttpRequest, org: str) -> HttpResponse:
-    rows = _suppliers(request).order_by("name", "pk")
-    return _export(request, form_class=SupplierForm, rows=rows, name="suppliers", title="Suppliers")
-
-
-@require_role(Role.EDITOR)
-def suppliers_import(request: HttpRequest, org: str) -> HttpResponse:
-    return _import(
-        request,
-        form_class=SupplierForm,
-        register="supplier register",
-        back_url="registers:suppliers",
-        done="suppliers",
-    )
-
-
-# ---------------------------------------------------------------- information assets
-
-
-def _information(request: HttpRequest):
-    return InformationAsset.objects.filter(organisation=request.organisation)
-
-
-@require_GET
-def information(request: HttpRequest, org: str) -> HttpResponse:
-    form = InformationAssetFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {"held_as": "", "q": ""}
-    rows = _information(request)
-    if data["held_as"]:
-        rows = rows.filter(held_as=data["held_as"])
-    if data["q"]:
-        rows = rows.filter(
-            Q(name__icontains=data["q"])
-            | Q(owner__icontains=data["q"])
-            | Q(shared_with__icontains=data["q"])
-        )
-    context = {
-        "form": form,
-        "rows": list(rows),
-        "figures": services.information_asset_figures(organisation=request.organisation),
-        "filtered": any(data.values()),
-        "refs": INFO_REFS,
-    }
-    return render(request, "registers/information.html", context)
-
-
-@require_role(Role.EDITOR)
-def information_create(request: HttpRequest, org: str) -> HttpResponse:
-    form = InformationAssetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        asset = form.save(commit=False)
-        asset.organisation = request.organisation
-        services.information_asset_save(asset=asset, before=None, by=request.user, request=request)
-        messages.success(request, f"“{asset.name}” is on the information asset register.")
-        return redirect("registers:information", org)
-    return render(request, "registers/information_form.html", {"form": form})
-
-
-def information_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
-    """Everyone may read an entry; editors may change it."""
-    asset = get_object_or_404(_information(request), pk=pk)
-    before = services.snapshot(asset)
-    if request.method == "POST":
-        if not request.membership.can_edit:
-            raise PermissionDenied("Your role does not allow this.")
-        form = InformationAssetForm(request.POST, instance=asset)
-        if form.is_valid():
-            services.information_asset_save(
-                asset=form.save(commit=False), before=before, by=request.user, request=request
-            )
-            messages.success(request, f"“{asset.name}” is saved.")
-            return redirect("registers:information", org)
-    else:
-        form = InformationAssetForm(instance=asset)
-    if not request.membership.can_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(request, "registers/information_form.html", {"form": form, "asset": asset})
-
-
-@require_GET
-def information_export(request: HttpRequest, org: str) -> HttpResponse:
-    rows = _information(request).order_by("name", "pk")
-    return _export(
-        request,
-        form_class=InformationAssetForm,
-        rows=rows,
-        name="information-assets",
-        title="Information assets",
-    )
-
-
-@require_role(Role.EDITOR)
-def information_import(request: HttpRequest, org: str) -> HttpResponse:
-    return _import(
-        request,
-        form_class=InformationAssetForm,
-        register="information asset register",
-        back_url="registers:information",
-        done="information assets",
-    )
-
-
-# ---------------------------------------------------------------- continuity plan tests
-
-
-def _continuity(request: HttpRequest):
-    return ContinuityTest.objects.filter(organisation=request.organisation)
-
-
-@require_GET
-def continuity(request: HttpRequest, org: str) -> HttpResponse:
-    form = ContinuityFilterForm(request.GET or None)
-    rows = _continuity(request)
-    scenario = form.cleaned_data["scenario"] if form.is_valid() else ""
-    if scenario:
-        rows = rows.filter(scenario=scenario)
-    context = {
-        "form": form,
-        "filtered": bool(scenario),
-        "rows": list(rows),
-        "figures": services.continuity_figures(organisation=request.organisation),
-        "refs": CONTINUITY_REFS,
-    }
-    return render(request, "registers/continuity.html", context)
-
-
-@require_role(Role.EDITOR)
-def continuity_create(request: HttpRequest, org: str) -> HttpResponse:
-    form = ContinuityTestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        test = form.save(commit=False)
-        test.organisation = request.organisation
-        services.continuity_test_save(test=test, before=None, by=request.user, request=request)
-        messages.success(request, "The test is recorded.")
-        return redirect("registers:continuity", org)
-    return render(request, "registers/continuity_form.html", {"form": form})
-
-
-def continuity_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
-    """Everyone may read an entry; editors may change it."""
-    test = get_object_or_404(_continuity(request), pk=pk)
-    before = services.snapshot(test)
-    if request.method == "POST":
-        if not request.membership.can_edit:
-            raise PermissionDenied("Your role does not allow this.")
-        form = ContinuityTestForm(request.POST, instance=test)
-        if form.is_valid():
-            services.continuity_test_save(
-                test=form.save(commit=False), before=before, by=request.user, request=request
-            )
-            messages.success(request, "The test is saved.")
-            return redirect("registers:continuity", org)
-    else:
-        form = ContinuityTestForm(instance=test)
-    if not request.membership.can_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    return render(request, "registers/continuity_form.html", {"form": form, "test": test})
-
-
-@require_GET
-def continuity_export(request: HttpRequest, org: str) -> HttpResponse:
-    rows = _continuity(request).order_by("tested_on", "pk")
-    return _export(
-        request,
-        form_class=ContinuityTestForm,
-        rows=rows,
-        name="continuity-tests",
-        title="Continuity tests",
-    )
-
-
-@require_role(Role.EDITOR)
-def continuity_import(request: HttpRequest, org: str) -> HttpResponse:
-    return _import(
-        request,
-        form_class=ContinuityTestForm,
-        register="continuity plan tests",
-        back_url="registers:continuity",
-        done="continuity plan tests",
-    )
-
-
-@require_role(Role.EDITOR)
-def entry_delete(request: HttpRequest, org: str, pk: int, register: str) -> HttpResponse:
+def entry_delete(request: HttpRequest, org: str, pk: int, register: Register) -> HttpResponse:
     """Ask first; then remove an entry made in error, keeping what it said in the log."""
-    model, list_name, edit_name, name, kind, instead = DELETABLE[register]
-    entry = get_object_or_404(model.objects.filter(organisation=request.organisation), pk=pk)
+    entry = get_object_or_404(_rows(request, register), pk=pk)
     if request.method == "POST":
         label = str(entry)
         services.entry_delete(entry=entry, by=request.user, request=request)
+        where = register.delete_name
         messages.success(
-            request, f"“{label}” is removed from {name}. The activity log keeps what it said."
+            request, f"“{label}” is removed from {where}. The activity log keeps what it said."
         )
-        return redirect(list_name, org)
+        return redirect(f"registers:{register.key}", org)
     context = {
         "entry": entry,
-        "register": name,
-        "kind": kind,
-        "instead": instead,
-        "edit_url": reverse(edit_name, args=[org, pk]),
+        "register": register.delete_name,
+        "kind": register.delete_kind,
+        "instead": register.delete_instead,
+        "edit_url": reverse(f"registers:{register.one}_edit", args=[org, pk]),
     }
     return render(request, "registers/delete.html", context)

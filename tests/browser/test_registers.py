@@ -5,6 +5,7 @@ and phone widths."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -236,3 +237,45 @@ def test_continuity_tests_page_is_accessible(
     _both_widths(page, assert_accessible, screenshot, "registers-continuity")
     page.goto(live_url("/o/vl4s2/registers/"))
     _both_widths(page, assert_accessible, screenshot, "registers-index-all")
+
+
+def test_a_signed_agreement_is_filed_from_the_suppliers_list(
+    browser_page, live_url, login, assert_accessible, screenshot
+):
+    from tests.evidence.factories import DocumentFactory
+    from tests.registers.factories import SupplierFactory
+
+    page = browser_page
+    org = OrganisationFactory(name="Larkspur Care Home", ods_code="VL4S3", slug="vl4s3")
+    user = UserFactory(email="rm3@larkspur.example", full_name="Priya Shah")
+    MembershipFactory(organisation=org, user=user, role=Role.EDITOR)
+    document = DocumentFactory(organisation=org, title="Remote Fix admin agreement", kind="other")
+    DocumentFactory(organisation=org, title="Old agreement", archived_at=timezone.now())
+    SupplierFactory(
+        organisation=org,
+        name="Remote Fix Ltd",
+        admin_access=True,
+        admin_agreement_signed_on=timezone.localdate() - dt.timedelta(days=10),
+    )
+    login(page, user)
+    page.goto(live_url("/o/vl4s3/registers/suppliers/"))
+    ask = page.get_by_role("link", name="Add the signed agreement for Remote Fix Ltd")
+    assert ask.is_visible()
+    _both_widths(page, assert_accessible, screenshot, "registers-suppliers-agreement-missing")
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    ask.click()
+    choice = page.get_by_label("The signed agreement in your evidence library")
+    options = choice.locator("option").all_inner_texts()
+    assert options == ["Not in the library yet", "Remote Fix admin agreement"]  # not archived
+    choice.select_option(label="Remote Fix admin agreement")
+    _both_widths(page, assert_accessible, screenshot, "registers-supplier-agreement-form")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("Remote Fix Ltd is saved.").is_visible()
+    assert page.get_by_text("Add the signed agreement").count() == 0
+    _both_widths(page, assert_accessible, screenshot, "registers-suppliers-agreement-linked")
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("link", name="Remote Fix admin agreement").click()
+    assert page.url == live_url(reverse("evidence:document", args=[org.slug, document.pk]))
+    assert page.get_by_role("heading", name="Remote Fix admin agreement").is_visible()
