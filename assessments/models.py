@@ -628,3 +628,25 @@ class OutcomeSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary of {self.assessment_id} on {self.computed_on}"
+
+
+class OutcomeInputs(models.Model):
+    """A stamp that changes, in the writing transaction, with every write to what an
+    organisation's outcome reads beyond its assessment and organisation rows: answers,
+    document links, documents, the training register, the registers, publications
+    (`assessments.receivers`, `summaries.inputs_changed`).
+
+    Part of each `OutcomeSummary` fingerprint, so the portfolio knows a summary is still
+    good from one row per home instead of reading every home's answers. One row per
+    organisation (not a counter on each assessment): a writer touches one row, so two
+    writers never take an organisation's rows in different orders."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    stamp = models.CharField(max_length=32)
+
+    objects = ScopedManager(organisation="organisation")
+
+    def __str__(self) -> str:
+        return f"Outcome inputs of {self.organisation_id}: {self.stamp}"

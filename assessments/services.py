@@ -36,6 +36,7 @@ from .models import (
 from .outcome import assessment_outcome, responses_for_outcome
 from .signals import assessment_approved
 from .states import Move, lock_for_editing, transition_take
+from .summaries import inputs_changed
 
 ANSWER_FIELDS = [
     "answer_confirmed",
@@ -57,6 +58,8 @@ def _create_responses(responses) -> list[Response]:
     created = Response.objects.bulk_create(list(responses))
     by = created[0].updated_by if created else None
     Response.history.bulk_history_create(created, default_user=by)
+    for organisation_id in {r.organisation_id for r in created}:
+        inputs_changed(organisation_id)  # a bulk create sends no post_save
     return created
 
 
@@ -149,6 +152,8 @@ def _copy_answers(*, old: dict, new: dict, organisation_id: int, by, new_year: b
             for document_id in links_by_response.get(source.pk, [])
         ]
     DocumentLink.objects.bulk_create(links)
+    if links:
+        inputs_changed(organisation_id)  # a bulk create sends no post_save
     report["links_copied"] = len(links)
     return report
 

@@ -2,26 +2,35 @@
 platform overview).
 
 Each latest assessment has an `OutcomeSummary` row: the figures `outcome_from` gave on a
-day, and a fingerprint of everything that outcome reads. A read asks the fingerprints of
-all the homes in five grouped queries (answers: count, versions, last save; document links:
-count, newest, the linked documents' last save; the training register: people and their
-last save, records and the newest; publications; the assessment and the organisation
-themselves), and reuses a summary only when its day is today and its fingerprint matches.
-The rest, and only the rest, go through `outcomes_for` and are stored again. Every write
-that changes an outcome changes one of these (a response save bumps its version, documents
-and people are saved with `updated_at`, links and training records are only added or
-deleted), so a change anywhere shows at once, and a new day recomputes (time windows).
-Run with scopes disabled, like `outcomes_for`.
+day, and a fingerprint of everything that outcome reads. The fingerprint is worked out from
+rows read anyway (the assessment, the organisation) and the organisation's `OutcomeInputs`
+stamp, which every write to the rest changes in its own transaction: answers and N/A,
+document links, documents (review dates, titles), the training register (people and
+records), the registers the verdict reads (breaches, IT assets, suppliers, information
+assets, continuity tests) and publications (`assessments.receivers` for model saves and
+deletes; `inputs_changed` directly where a writer bulk-creates). So a read is two queries
+(the latest assessments with their stamps, the summaries) whatever the number of homes,
+and reuses a summary only when its day is today and its fingerprint matches; the rest, and
+only the rest, go through `outcomes_for` and are stored again. A change anywhere shows at
+once, and a new day recomputes (time windows, review dates passing).
+
+A writer outside the ORM (COPY, raw SQL, `QuerySet.update` of a field the outcome reads)
+must call `inputs_changed` for each organisation it touched, or the portfolio shows those
+homes' earlier figures until the next day. (The bench seeds by COPY before any summary
+exists, so it needs none.) Run with scopes disabled, like `outcomes_for`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from dataclasses import dataclass, field
+from itertools import chain
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from .outcome import OutcomeLevel, Progress, _latest_assessments, outcomes_for
 
@@ -53,8 +62,21 @@ class SummaryOutcome:
         return self.next_level.label if self.next_level else ""
 
 
+# What the callers (portfolio rows, the platform, reminders) and the fingerprint read of an
+# assessment: the rest is never loaded for hundreds of homes.
+ASSESSMENT_FIELDS = (
+    "organisation_id",
+    "catalogue_id",
+    "dspt_year",
+    "deadline",
+    "status",
+    "previously_published",
+    "updated_at",
+    "revision",
+)
+
 # Part of every fingerprint: a change to what `figures_of` stores makes old rows stale.
-FIGURES_VERSION = 2
+FIGURES_VERSION = 4
 
 
 def figures_of(outcome) -> dict:
@@ -71,8 +93,25 @@ def figures_of(outcome) -> dict:
             [p.key, p.label, p.answered, p.total, p.mandatory_answered, p.mandatory_total]
             for p in outcome.by_standard
         ],
-        "counted": sorted(outcome.counted),
+        "counted": _runs(outcome.counted),
     }
+
+
+def _runs(ids) -> list[list[int]]:
+    """[[first, last], ...]: sorted ids as runs of consecutive numbers. An assessment's
+    responses are created together, so its counted ids are a few runs, not fifty numbers
+    (the portfolio decodes 500 of these a request)."""
+    runs: list[list[int]] = []
+    for pk in sorted(ids):
+        if runs and runs[-1][1] == pk - 1:
+            runs[-1][1] = pk
+        else:
+            runs.append([pk, pk])
+    return runs
+
+
+def _ids(runs) -> frozenset:
+    return frozenset(chain.from_iterable(range(first, last + 1) for first, last in runs))
 
 
 def summary_from(figures: dict) -> SummaryOutcome:
@@ -86,104 +125,80 @@ def summary_from(figures: dict) -> SummaryOutcome:
         coverage_text=figures["coverage_text"],
         is_partial=figures["is_partial"],
         by_standard=[Progress(*p) for p in figures["by_standard"]],
-        counted=frozenset(figures["counted"]),
+        counted=_ids(figures["counted"]),
     )
 
 
-def _grouped(queryset, key: str, **aggregates) -> dict:
-    return {
-        row[key]: tuple(row[name] for name in aggregates)
-        for row in queryset.order_by().values(key).annotate(**aggregates)
-    }
+def inputs_changed(organisation_id: int) -> None:
+    """Something `organisation_id`'s outcome reads has changed: give its `OutcomeInputs` a
+    new stamp, in the caller's transaction (so the stamp commits with the change, and a
+    summary computed from the old data no longer matches). Called from the receivers for
+    every model save and delete, and by the writers that bypass them (bulk creates)."""
+    from .models import OutcomeInputs
 
-
-def fingerprints(assessments: list, today: dt.date) -> dict[int, str]:
-    """{assessment id: fingerprint of everything its outcome on `today` reads}."""
-    from evidence.models import StaffMember, TrainingRecord
-
-    from .models import Approval, DocumentLink, Response
-
-    ids = [a.pk for a in assessments]
-    org_ids = [a.organisation_id for a in assessments]
-    answers = _grouped(
-        Response.objects.filter(assessment_id__in=ids),
-        "assessment_id",
-        n=Count("id"),
-        versions=Sum("version"),
-        items=Sum("item_id"),
-        saved=Max("updated_at"),
-    )
-    links = _grouped(
-        DocumentLink.objects.filter(response__assessment_id__in=ids),
-        "response__assessment_id",
-        n=Count("id"),
-        newest=Max("id"),
-        saved=Max("document__updated_at"),
-    )
-    staff = _grouped(
-        StaffMember.objects.filter(organisation_id__in=org_ids),
-        "organisation_id",
-        n=Count("id"),
-        saved=Max("updated_at"),
-    )
-    records = _grouped(
-        TrainingRecord.objects.filter(organisation_id__in=org_ids),
-        "organisation_id",
-        n=Count("id"),
-        newest=Max("id"),
-    )
-    published = _grouped(
-        Approval.objects.filter(organisation_id__in=org_ids),
-        "organisation_id",
-        n=Count("id", filter=Q(published_on__isnull=False)),
-    )
-    result = {}
-    for a in assessments:
-        org = a.organisation
-        parts = (
-            FIGURES_VERSION,
-            today,
-            a.pk,
-            a.catalogue_id,
-            a.deadline,
-            a.previously_published,
-            a.updated_at,
-            org.updated_at,
-            org.cyber_essentials_plus_expires_on,
-            answers.get(a.pk),
-            links.get(a.pk),
-            staff.get(a.organisation_id),
-            records.get(a.organisation_id),
-            published.get(a.organisation_id),
+    with scopes_disabled():
+        OutcomeInputs.objects.bulk_create(
+            [OutcomeInputs(organisation_id=organisation_id, stamp=uuid.uuid4().hex)],
+            update_conflicts=True,
+            unique_fields=["organisation"],
+            update_fields=["stamp"],
         )
-        result[a.pk] = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return result
+
+
+def fingerprint(assessment, today: dt.date) -> str:
+    """The fingerprint of everything `assessment`'s outcome on `today` reads: its own row
+    and its organisation's (deadline, checklist, Cyber Essentials Plus...), and the stamp
+    of everything else (`inputs_stamp`, read before any of the data the outcome reads)."""
+    org = assessment.organisation
+    parts = (
+        FIGURES_VERSION,
+        today,
+        assessment.pk,
+        assessment.catalogue_id,
+        assessment.deadline,
+        assessment.previously_published,
+        assessment.updated_at,
+        org.updated_at,
+        org.cyber_essentials_plus_expires_on,
+        assessment.inputs_stamp,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def summaries_for(organisations: list, *, today: dt.date | None = None) -> dict:
     """{organisation id: (latest assessment or None, SummaryOutcome or None)}: the figures
     of `outcomes_for`, computed again only for homes whose inputs changed (or a new day).
-    A constant number of queries when nothing changed."""
-    from .models import OutcomeSummary
+    Two queries when nothing changed, whatever the number of homes."""
+    from .models import OutcomeInputs, OutcomeSummary
 
     today = today or timezone.localdate()
     by_id = {o.pk: o for o in organisations}
     latest = {}
-    for a in _latest_assessments(list(by_id)):
+    stamps = OutcomeInputs.objects.filter(organisation_id=OuterRef("organisation_id"))
+    # The stamps are read in this first query, before anything the outcome reads: a change
+    # committed after it has a newer stamp, so figures computed from it are never kept.
+    for a in (
+        _latest_assessments(list(by_id))
+        .only(*ASSESSMENT_FIELDS)
+        .annotate(inputs_stamp=Subquery(stamps.values("stamp")[:1]))
+    ):
         a.organisation = by_id[a.organisation_id]  # already loaded: no join, no second copy
         latest[a.organisation_id] = a
     result = {org_id: (latest.get(org_id), None) for org_id in by_id}
     if not latest:
         return result
-    prints = fingerprints(list(latest.values()), today)
+    prints = {a.pk: fingerprint(a, today) for a in latest.values()}
+    rows = OutcomeSummary.objects.filter(assessment_id__in=prints, computed_on=today)
+    # Plain rows, not model instances: only the fingerprint and the figures are read.
     kept = {
-        s.pk: s for s in OutcomeSummary.objects.filter(assessment_id__in=prints, computed_on=today)
+        pk: (inputs, figures)
+        for pk, inputs, figures in rows.values_list("assessment_id", "inputs", "figures")
     }
     stale = []
     for org_id, assessment in latest.items():
-        summary = kept.get(assessment.pk)
-        if summary is not None and summary.inputs == prints[assessment.pk]:
-            result[org_id] = (assessment, summary_from(summary.figures))
+        inputs, figures = kept.get(assessment.pk, (None, None))
+        if inputs is not None and inputs == prints[assessment.pk]:
+            result[org_id] = (assessment, summary_from(figures))
         else:
             stale.append(by_id[org_id])
     if stale:

@@ -41,11 +41,13 @@ def portfolio_organisations(user) -> QuerySet:
     """The homes in the user's portfolio (Membership is not scoped, so no scope is needed)."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(
+    # The joins pick ids; the rows are read once each by id (no DISTINCT over whole rows).
+    ids = Organisation.objects.filter(
         Q(memberships__user=user, memberships__role=Role.CONSULTANT)
         | Q(parent__memberships__user=user, parent__memberships__role=Role.ADMIN)
         | Q(memberships__user=user, memberships__role=Role.ADMIN, sites__isnull=False)
-    ).distinct()
+    ).values("pk")
+    return Organisation.objects.filter(pk__in=ids)
 
 
 def has_portfolio(user) -> bool:
@@ -190,6 +192,19 @@ def reminded_today(organisation_ids) -> set[int]:
     )
 
 
+# What a row, the CSV and the stored figures' fingerprint read of a home (and its parent's
+# name): loading every column of 500 organisations was a tenth of the page.
+ROW_ORGANISATION_FIELDS = (
+    "name",
+    "slug",
+    "ods_code",
+    "parent_id",
+    "parent__name",
+    "updated_at",
+    "cyber_essentials_plus_expires_on",
+)
+
+
 def portfolio_rows(
     user, *, today: dt.date | None = None, organisations=None, full: bool = False
 ) -> list[PortfolioRow]:
@@ -198,11 +213,13 @@ def portfolio_rows(
     whole outcome (the items to the next level, for the portfolio report)."""
     today = today or timezone.localdate()
     with scopes_disabled():
-        homes = list(
+        homes = (
             (organisations if organisations is not None else portfolio_organisations(user))
             .select_related("parent")
             .order_by("name")
         )
+        # The page reads a few of each home's fields; the report (`full`) reads more.
+        homes = list(homes if full else homes.only(*ROW_ORGANISATION_FIELDS))
         ids = [o.pk for o in homes]
         member_of = (
             set(

@@ -23,7 +23,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from assessments.checks import assessment_warnings
-from assessments.models import Approval, ImprovementAction, Level, PublishedOutcome
+from assessments.models import (
+    Approval,
+    ImprovementAction,
+    ImprovementActionItem,
+    Level,
+    PublishedOutcome,
+)
 from assessments.outcome import OutcomeLevel, assessment_outcome
 from assessments.plans import action_met
 from assessments.summaries import summaries_for
@@ -130,7 +136,7 @@ def still_overdue(actions, counted_by_org: dict[int, frozenset]) -> list:
 
 
 def current_assessment(organisation: Organisation):
-    return organisation.assessments.order_by("-dspt_year").first()
+    return organisation.assessments.select_related("catalogue").order_by("-dspt_year").first()
 
 
 def deadline_for(assessment, today: dt.date) -> dt.date:
@@ -207,14 +213,49 @@ def last_activity(organisation_ids) -> dict[int, dt.datetime]:
     )
 
 
+class _Items(list):
+    def all(self) -> list:
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class _ActionRow:
+    """What `action_met` reads of an action (its status and its items' responses), from
+    plain rows: the portfolio counts hundreds of homes' actions."""
+
+    status: str
+    items: _Items
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    response_id: int
+
+
 def overdue_action_counts(
     organisation_ids, today: dt.date, counted_by_org: dict[int, frozenset] | None = None
 ) -> dict[int, int]:
-    """{organisation id: overdue actions whose items are not met yet} (two queries)."""
-    actions = overdue_actions(list(organisation_ids), today).only("id", "organisation_id", "status")
+    """{organisation id: overdue actions whose items are not met yet} (two queries, plain
+    rows; the same rule as the home page: `assessments.plans.action_met`)."""
+    counted_by_org = counted_by_org or {}
+    actions = (
+        ImprovementAction.objects.overdue(on=today)
+        .filter(organisation_id__in=list(organisation_ids))
+        .order_by()
+    )
+    found = {
+        pk: (org_id, status)
+        for pk, org_id, status in actions.values_list("pk", "organisation_id", "status")
+    }
+    items: dict[int, _Items] = {pk: _Items() for pk in found}
+    links = ImprovementActionItem.objects.filter(action__in=actions.values("pk"))
+    for action_id, response_id in links.values_list("action_id", "response_id") if found else ():
+        if action_id in items:
+            items[action_id].append(_Item(response_id))
     counts: dict[int, int] = {}
-    for a in still_overdue(actions, counted_by_org or {}):
-        counts[a.organisation_id] = counts.get(a.organisation_id, 0) + 1
+    for pk, (org_id, status) in found.items():
+        if not action_met(_ActionRow(status, items[pk]), counted_by_org.get(org_id, frozenset())):
+            counts[org_id] = counts.get(org_id, 0) + 1
     return counts
 
 
@@ -406,6 +447,9 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
     board = HomeDashboard(today=today, deadline=deadline_for(assessment, today))
     board.assessment = assessment
     board.steps = getting_started_steps(organisation, assessment=assessment)
+    # Read before the outcome: a publication recorded here means Approaching Standards
+    # cannot be published again (`outcome.has_published_before`, without asking again).
+    board.publication = latest_publications([organisation.pk], today).get(organisation.pk)
     if assessment is not None:
         assessment.organisation = organisation
         responses = list(
@@ -413,23 +457,37 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
             .prefetch_related("document_links__document")
             .order_by("item__sort_key")
         )
-        board.outcome = assessment_outcome(assessment, responses, today=today)
+        board.outcome = assessment_outcome(
+            assessment,
+            responses,
+            previously_published=assessment.previously_published or board.publication is not None,
+            today=today,
+        )
         if not assessment.is_locked:
             board.next_items = next_items(responses)
             board.warnings, board.warnings_total = _warnings(assessment, responses, today)
-    board.publication = latest_publications([organisation.pk], today).get(organisation.pk)
     board.documents_due = list(
         Document.objects.filter(organisation=organisation)
         .active()
         .due_for_review(today)[:NEXT_ITEMS_SHOWN]
     )
-    counted = {organisation.pk: board.outcome.counted} if board.outcome else {}
+    counted = board.outcome.counted if board.outcome else frozenset()
+    # Every open action of the organisation at once (two queries): the overdue ones, and
+    # this year's plan's that can be closed because their items now count.
+    open_actions = list(
+        ImprovementAction.objects.filter(organisation=organisation)
+        .open()
+        .select_related("owner")
+        .prefetch_related("items")
+        .order_by("target_date", "pk")
+    )
     board.actions_overdue = still_overdue(
-        overdue_actions([organisation.pk], today).select_related("owner"), counted
+        [a for a in open_actions if a.is_overdue(today)], {organisation.pk: counted}
     )[:NEXT_ITEMS_SHOWN]
     if assessment is not None:
-        open_actions = assessment.improvement_actions.open().prefetch_related("items")
-        board.actions_met = sum(action_met(a, board.outcome.counted) for a in open_actions)
+        board.actions_met = sum(
+            action_met(a, counted) for a in open_actions if a.assessment_id == assessment.pk
+        )
     board.activity = recent_activity(organisation)
     board.now = timezone.now()
     board.breaches_open = breaches_needing_report(organisation=organisation)

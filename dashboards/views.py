@@ -19,6 +19,7 @@ from django_scopes import scopes_disabled
 from assessments.services import register_changes
 from organisations.models import Organisation
 from outbox.models import Email
+from registers.changes import year_changes
 from reminders.models import ReminderEmail
 from reports.render import portfolio_pdf as render_portfolio_pdf
 
@@ -36,17 +37,33 @@ from .portfolio_report import portfolio_data
 PER_PAGE = 25
 
 
+def _key_people_load(organisation) -> None:
+    """The IG lead and senior accountable person the page names, in one query."""
+    ids = {organisation.ig_lead_id, organisation.senior_accountable_person_id} - {None}
+    people = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)} if ids else {}
+    for name in ("ig_lead", "senior_accountable_person"):
+        person = people.get(getattr(organisation, f"{name}_id"))
+        if person is not None:
+            setattr(organisation, name, person)
+
+
 def home(request: HttpRequest, org: str) -> HttpResponse:
     """What a care manager sees first: the projected outcome and one clear next step."""
     organisation = request.organisation
+    board = read_models.home_dashboard(organisation)
+    _key_people_load(organisation)
     return render(
         request,
         "dashboards/home.html",
         {
-            "board": read_models.home_dashboard(organisation),
+            "board": board,
             "sites": organisation.sites.all(),
             "has_portfolio": request_has_portfolio(request),
-            "changes": register_changes(organisation),
+            # Since the latest publication (the board's), as `register_changes` counts it.
+            "changes": year_changes(
+                organisation=organisation,
+                last_published_on=board.publication.published_on if board.publication else None,
+            ),
         },
     )
 

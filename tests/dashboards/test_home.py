@@ -138,7 +138,7 @@ def test_home_page_runs_in_constant_queries(
     client = client_as(Role.VIEWER)
     url = reverse("organisations:home", args=[organisation.slug])
     assessment_for(organisation, catalogue_with(simple_items(4)))
-    with django_assert_max_num_queries(47) as few:  # 7 for what changed this year
+    with django_assert_max_num_queries(40) as few:  # 6 for what changed this year
         client.get(url)
     other = assessment_for(organisation, catalogue_with(simple_items(30), dspt_year=2027))
     with scopes_disabled():
