@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0004_leaving_purge_schedule'),
+        ('evidence', '0001_initial'),
         ('registers', '0006_continuity_tests'),
     ]
 
