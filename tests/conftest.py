@@ -1,6 +1,12 @@
 """Shared fixtures: organisations, members by role, and clients signed in as each role."""
 
+import functools
+
 import pytest
+from django.apps import apps
+from django.db.migrations import RunPython
+from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_migrate
 from django.test import Client
 from django_scopes import scopes_disabled
 from django_scopes.state import state
@@ -16,6 +22,32 @@ def pytest_fixture_setup(fixturedef, request):
     `scopes_disabled()`, and a service or task that forgets its scope fails here too."""
     with scopes_disabled():
         return (yield)
+
+
+@functools.cache
+def _schedule_migration_code():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return [
+        operation.code
+        for migration in loader.disk_migrations.values()
+        if any(app == "django_celery_beat" for app, _ in migration.dependencies)
+        for operation in migration.operations
+        if isinstance(operation, RunPython)
+    ]
+
+
+def _restore_beat_schedules(sender, **kwargs):
+    """Put back the periodic-task rows the data migrations made, after a flush.
+
+    A transactional test (the browser tests) ends by flushing every table, and Django sends
+    `post_migrate` after a flush. Run in one process, pytest-django puts those tests last;
+    spread over workers, a worker's schedule tests may come after them. This re-runs the
+    migrations' own forward code (all `get_or_create`), so the rows are exactly theirs."""
+    for code in _schedule_migration_code():
+        code(apps, None)  # they write rows only, never the schema
+
+
+post_migrate.connect(_restore_beat_schedules, sender=apps.get_app_config("reminders"))
 
 
 class ScopedClient(Client):
