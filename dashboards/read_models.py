@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -123,39 +123,10 @@ def latest_publications(organisation_ids, today: dt.date) -> dict[int, Publicati
         .order_by("published_on", "approved_at")
         .values_list("organisation_id", "published_on", "published_outcome")
     )
-    for org_id, published_on, outcome in rows:
-        found[org_id] = _publication(published_on, outcome, today)
-    return found
-
-
-def _publication(published_on: dt.date, outcome: str | None, today: dt.date) -> Publication:
     labels = dict(PublishedOutcome.choices)
-    return Publication(published_on, labels.get(outcome, outcome or "recorded"), today)
-
-
-def _current_assessment_and_publication(organisation: Organisation, today: dt.date):
-    """`current_assessment` and the organisation's `latest_publications` entry, in one query
-    when there is an assessment (the latest publication read alongside it)."""
-    latest = Approval.objects.filter(
-        organisation_id=OuterRef("organisation_id"), published_on__isnull=False
-    ).order_by("-published_on", "-approved_at", "-pk")
-    assessment = (
-        organisation.assessments.select_related("catalogue")
-        .annotate(
-            latest_published_on=Subquery(latest.values("published_on")[:1]),
-            latest_published_outcome=Subquery(latest.values("published_outcome")[:1]),
-        )
-        .order_by("-dspt_year")
-        .first()
-    )
-    if assessment is None:
-        return None, latest_publications([organisation.pk], today).get(organisation.pk)
-    if assessment.latest_published_on is None:
-        return assessment, None
-    publication = _publication(
-        assessment.latest_published_on, assessment.latest_published_outcome, today
-    )
-    return assessment, publication
+    for org_id, published_on, outcome in rows:
+        found[org_id] = Publication(published_on, labels.get(outcome, outcome or "recorded"), today)
+    return found
 
 
 def still_overdue(actions, counted_by_org: dict[int, frozenset]) -> list:
@@ -478,14 +449,13 @@ def _warnings(assessment, responses, today, training=None) -> tuple[list | None,
 def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) -> HomeDashboard:
     """Everything the organisation home page shows, in a constant number of queries."""
     today = today or timezone.localdate()
-    # The publication is read before the outcome: a publication recorded here means
-    # Approaching Standards cannot be published again (`outcome.has_published_before`,
-    # without asking again).
-    assessment, publication = _current_assessment_and_publication(organisation, today)
+    assessment = current_assessment(organisation)
     board = HomeDashboard(today=today, deadline=deadline_for(assessment, today))
     board.assessment = assessment
-    board.publication = publication
     board.steps = getting_started_steps(organisation, assessment=assessment)
+    # Read before the outcome: a publication recorded here means Approaching Standards
+    # cannot be published again (`outcome.has_published_before`, without asking again).
+    board.publication = latest_publications([organisation.pk], today).get(organisation.pk)
     # Each register read once for the outcome's figures, what changed, breaches and requests.
     registers = home_registers(
         organisation=organisation,
