@@ -86,17 +86,21 @@ def training_summary_for(organisation, on: dt.date, deadline: dt.date | None = N
         return None
 
 
-def context_for(assessment, responses, *, today: dt.date | None = None, only=None) -> CheckContext:
+def context_for(
+    assessment, responses, *, today: dt.date | None = None, only=None, training=None
+) -> CheckContext:
     """`only`: the responses whose warnings are wanted, when not all of them (one checklist
-    row): the training register is then read only if 3.2.1 is among them."""
+    row): the training register is then read only if 3.2.1 is among them. `training`: the
+    register's summary on `today`, when the caller has read it already (the outcome's)."""
     narratives: dict[str, list[str]] = defaultdict(list)
     for r in responses:
         key = _normalise(r.narrative)
         if len(key) >= COPIED_MIN_CHARS:
             narratives[key].append(r.item.ref)
     today = today or timezone.localdate()
-    training = None
-    if any(r.item.ref == "3.2.1" for r in (responses if only is None else only)):
+    if training is None and any(
+        r.item.ref == "3.2.1" for r in (responses if only is None else only)
+    ):
         # Counted on the same day as the outcome (`outcome.facts_for`): publishing today.
         # Training that lapses before the deadline is reported separately ("expiring").
         training = training_summary_for(
@@ -177,7 +181,8 @@ def _document_review(r, ctx):
 
 
 def _copied_narrative(r, ctx):
-    others = [ref for ref in ctx.narratives.get(_normalise(r.narrative), []) if ref != r.item.ref]
+    own = r.item.ref  # read once: every response may share one narrative
+    others = [ref for ref in ctx.narratives.get(_normalise(r.narrative), []) if ref != own]
     if others:
         yield AnswerWarning(
             "copied_narrative",
@@ -326,10 +331,13 @@ def response_warnings(response, ctx: CheckContext) -> list[AnswerWarning]:
     return [w for check in CHECKS for w in check(response, ctx)]
 
 
-def assessment_warnings(assessment, responses, *, today=None) -> dict[int, list[AnswerWarning]]:
-    """{response pk: warnings} for every response with at least one warning."""
+def assessment_warnings(
+    assessment, responses, *, today=None, training=None
+) -> dict[int, list[AnswerWarning]]:
+    """{response pk: warnings} for every response with at least one warning (`training`:
+    as for `context_for`)."""
     responses = list(responses)
-    ctx = context_for(assessment, responses, today=today)
+    ctx = context_for(assessment, responses, today=today, training=training)
     result = {}
     for r in responses:
         found = response_warnings(r, ctx)

@@ -397,11 +397,14 @@ def assessment_outcome(
     *,
     previously_published: bool | None = None,
     today: dt.date | None = None,
+    training=None,
+    registers=None,
 ) -> Outcome:
     """The projected outcome of `assessment` on `today`. Pass `responses` already loaded
     (with `item`, `item.standard` and prefetched `document_links__document`) to avoid
     loading them again. Two more queries for the training register when 3.2.1 is listed,
-    five for the registers."""
+    five for the registers, unless `training` (its `training_summary` on `today`) and
+    `registers` (`register_figures` on `today`) are passed already read."""
     from evidence.training import training_summary
     from registers.services import register_figures
 
@@ -411,14 +414,14 @@ def assessment_outcome(
     if previously_published is None:
         previously_published = has_published_before(assessment)
     today = today or timezone.localdate()
-    training = None
-    if _training_needed(responses):
+    if training is None and _training_needed(responses):
         training = training_summary(
             organisation=assessment.organisation, on=today, deadline=assessment.deadline
         )
     # Always five queries (not only when a register item is listed), so a page costs the same
     # whatever the checklist holds.
-    registers = register_figures(organisation=assessment.organisation, on=today)
+    if registers is None:
+        registers = register_figures(organisation=assessment.organisation, on=today)
     return outcome_from(
         responses,
         facts=facts_for(assessment, today=today, training=training, registers=registers),

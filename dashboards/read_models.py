@@ -18,13 +18,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from assessments.checks import assessment_warnings
 from assessments.models import (
     Approval,
+    DocumentLink,
     ImprovementAction,
     ImprovementActionItem,
     Level,
@@ -33,12 +34,15 @@ from assessments.models import (
 from assessments.outcome import OutcomeLevel, assessment_outcome
 from assessments.plans import action_met
 from assessments.summaries import summaries_for
+from assessments.verdict import TRAINING_REF
 from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
+from evidence.services import training_summary
 from organisations.activity import sentence as activity_sentence
 from organisations.models import ActivityLog, Organisation
-from registers.services import breaches_needing_report, sars_needing_attention
+from registers.changes import YearChanges
+from registers.services import home_registers
 
 # Activity that says nothing about compliance work (sign-ins, our own reminders) is left
 # out of "recent activity" and "last activity".
@@ -383,6 +387,8 @@ class HomeDashboard:
     # Subject access requests overdue or due within a week.
     sars_due: list = field(default_factory=list)
     publication: Publication | None = None
+    # Register entries added or changed since the publication (or 1 July).
+    changes: YearChanges | None = None
 
     @property
     def is_locked(self) -> bool:
@@ -433,9 +439,9 @@ def next_items(responses: list, limit: int = NEXT_ITEMS_SHOWN) -> list:
     return open_[:limit]
 
 
-def _warnings(assessment, responses, today) -> tuple[list | None, int]:
+def _warnings(assessment, responses, today, training=None) -> tuple[list | None, int]:
     """[(response, [AnswerWarning])] for the first few responses with warnings, and the total."""
-    found = assessment_warnings(assessment, responses, today=today)
+    found = assessment_warnings(assessment, responses, today=today, training=training)
     listed = [(r, found[r.pk]) for r in responses if r.pk in found]
     return listed[:NEXT_ITEMS_SHOWN], sum(len(w) for w in found.values())
 
@@ -450,22 +456,43 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
     # Read before the outcome: a publication recorded here means Approaching Standards
     # cannot be published again (`outcome.has_published_before`, without asking again).
     board.publication = latest_publications([organisation.pk], today).get(organisation.pk)
+    # Each register read once for the outcome's figures, what changed, breaches and requests.
+    registers = home_registers(
+        organisation=organisation,
+        last_published_on=board.publication.published_on if board.publication else None,
+        today=today,
+    )
+    board.changes = registers.changes
+    board.breaches_open = registers.breaches_open
+    board.sars_due = registers.sars_due
     if assessment is not None:
         assessment.organisation = organisation
         responses = list(
             assessment.responses.select_related("item", "item__standard")
-            .prefetch_related("document_links__document")
+            .prefetch_related(
+                # The links with their documents in one query (the checks and outcome read
+                # `link.document`).
+                Prefetch("document_links", queryset=DocumentLink.objects.select_related("document"))
+            )
             .order_by("item__sort_key")
+        )
+        # Read once for the outcome and the answer checks (3.2.1 only).
+        training = (
+            training_summary(organisation=organisation, on=today, deadline=assessment.deadline)
+            if any(r.item.ref == TRAINING_REF for r in responses)
+            else None
         )
         board.outcome = assessment_outcome(
             assessment,
             responses,
             previously_published=assessment.previously_published or board.publication is not None,
             today=today,
+            training=training,
+            registers=registers.figures,
         )
         if not assessment.is_locked:
             board.next_items = next_items(responses)
-            board.warnings, board.warnings_total = _warnings(assessment, responses, today)
+            board.warnings, board.warnings_total = _warnings(assessment, responses, today, training)
     board.documents_due = list(
         Document.objects.filter(organisation=organisation)
         .active()
@@ -490,6 +517,4 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
         )
     board.activity = recent_activity(organisation)
     board.now = timezone.now()
-    board.breaches_open = breaches_needing_report(organisation=organisation)
-    board.sars_due = sars_needing_attention(organisation=organisation, today=today)
     return board

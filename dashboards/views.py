@@ -19,7 +19,6 @@ from django_scopes import scopes_disabled
 from assessments.services import register_changes
 from organisations.models import Organisation
 from outbox.models import Email
-from registers.changes import year_changes
 from reminders.models import ReminderEmail
 from reports.render import portfolio_pdf as render_portfolio_pdf
 
@@ -60,10 +59,7 @@ def home(request: HttpRequest, org: str) -> HttpResponse:
             "sites": organisation.sites.all(),
             "has_portfolio": request_has_portfolio(request),
             # Since the latest publication (the board's), as `register_changes` counts it.
-            "changes": year_changes(
-                organisation=organisation,
-                last_published_on=board.publication.published_on if board.publication else None,
-            ),
+            "changes": board.changes,
         },
     )
 

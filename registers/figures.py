@@ -261,21 +261,30 @@ def register_figures_many(
     ):
         continuity.setdefault(t.organisation_id, []).append(t)
     return {
-        org_id: RegisterFigures(
-            breaches=_breach_figures(breaches[org_id], on) if org_id in breaches else None,
-            assets=_asset_figures(assets[org_id], on) if org_id in assets else None,
-            suppliers=_supplier_figures(suppliers[org_id], on) if org_id in suppliers else None,
-            continuity=(
-                _continuity_figures(continuity[org_id], on) if org_id in continuity else None
-            ),
-            information=(
-                _information_asset_figures(information[org_id], on)
-                if org_id in information
-                else None
-            ),
+        org_id: figures_from(
+            breaches=breaches.get(org_id, ()),
+            assets=assets.get(org_id, ()),
+            suppliers=suppliers.get(org_id, ()),
+            information=information.get(org_id, ()),
+            continuity=continuity.get(org_id, ()),
+            on=on,
         )
         for org_id in organisation_ids
     }
+
+
+def figures_from(*, breaches, assets, suppliers, information, continuity, on) -> RegisterFigures:
+    """`register_figures` from one organisation's register rows read already (each register
+    in its own order; IT systems no longer used and suppliers ended are left out here)."""
+    assets = [a for a in assets if a.retired_on is None]
+    suppliers = [s for s in suppliers if s.ended_on is None]
+    return RegisterFigures(
+        breaches=_breach_figures(breaches, on) if breaches else None,
+        assets=_asset_figures(assets, on) if assets else None,
+        suppliers=_supplier_figures(suppliers, on) if suppliers else None,
+        continuity=_continuity_figures(continuity, on) if continuity else None,
+        information=_information_asset_figures(information, on) if information else None,
+    )
 
 
 def register_figures(*, organisation, on: dt.date | None = None) -> RegisterFigures:

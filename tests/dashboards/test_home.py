@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from assessments.models import Level
@@ -15,10 +17,25 @@ from dashboards.read_models import (
 from organisations.activity import sentence
 from organisations.models import ActivityLog, Role
 from organisations.services import activity_record
+from registers.changes import year_changes
+from registers.services import (
+    breaches_needing_report,
+    home_registers,
+    register_figures,
+    sars_needing_attention,
+)
 from tests.assessments.factories import assessment_for, catalogue_with, simple_items
 from tests.dashboards.conftest import answer_text
 from tests.evidence.factories import DocumentFactory, add_version
 from tests.factories import InvitationFactory, MembershipFactory
+from tests.registers.factories import (
+    BreachFactory,
+    ContinuityTestFactory,
+    InformationAssetFactory,
+    ITAssetFactory,
+    SubjectAccessRequestFactory,
+    SupplierFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +155,8 @@ def test_home_page_runs_in_constant_queries(
     client = client_as(Role.VIEWER)
     url = reverse("organisations:home", args=[organisation.slug])
     assessment_for(organisation, catalogue_with(simple_items(4)))
-    with django_assert_max_num_queries(40) as few:  # 6 for what changed this year
+    # 6 for the registers (figures, what changed, breaches and requests due, read once).
+    with django_assert_max_num_queries(33) as few:
         client.get(url)
     other = assessment_for(organisation, catalogue_with(simple_items(30), dspt_year=2027))
     with scopes_disabled():
@@ -146,6 +164,64 @@ def test_home_page_runs_in_constant_queries(
             answer_text(response)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_registers_read_once_say_what_each_register_read_says(organisation):
+    """`home_registers` (one read of each register) gives the figures, what changed, the
+    breaches to decide and the requests due exactly as their own reads do."""
+    now = timezone.now()
+    today = timezone.localdate()
+    with time_machine.travel(now - dt.timedelta(days=400), tick=False):  # last year's entries
+        BreachFactory(organisation=organisation, title="Old breach", reporting="ico")
+        ITAssetFactory(organisation=organisation, name="Old laptop")
+        edited = SupplierFactory(organisation=organisation, name="Old supplier")
+        InformationAssetFactory(organisation=organisation, name="Old records")
+        ContinuityTestFactory(organisation=organisation, tested_on=today - dt.timedelta(days=390))
+        SubjectAccessRequestFactory(organisation=organisation, requester="Old request")
+    with scopes_disabled():
+        edited.service = "Payroll"
+        edited.save()  # created last year, changed now: "updated"
+    BreachFactory(organisation=organisation, title="Open clock")
+    BreachFactory(organisation=organisation, title="Decided", reporting="not_reportable")
+    BreachFactory(
+        organisation=organisation,
+        title="High risk",
+        risk="high",
+        discovered_at=now - dt.timedelta(days=2),
+    )
+    ITAssetFactory(organisation=organisation, name="Rota PC")
+    ITAssetFactory(organisation=organisation, name="Old phone", kind="mobile", retired_on=today)
+    ITAssetFactory(
+        organisation=organisation, name="XP box", supported_until=today - dt.timedelta(days=5)
+    )
+    SupplierFactory(organisation=organisation, name="Ended Ltd", ended_on=today)
+    SupplierFactory(organisation=organisation, name="Admin Ltd", admin_access=True)
+    InformationAssetFactory(organisation=organisation, name="Rota", lawful_basis="")
+    ContinuityTestFactory(organisation=organisation, scenario="power")
+    for days_ago in (40, 25, 2):  # overdue, due within a week, open
+        SubjectAccessRequestFactory(
+            organisation=organisation, received_on=today - dt.timedelta(days=days_ago)
+        )
+    SubjectAccessRequestFactory(
+        organisation=organisation,
+        received_on=today - dt.timedelta(days=40),
+        completed_on=today - dt.timedelta(days=1),
+    )
+
+    with scope(organisation=organisation):
+        for published in (None, today - dt.timedelta(days=200), today - dt.timedelta(days=1)):
+            read = home_registers(organisation=organisation, last_published_on=published)
+
+            assert read.figures == register_figures(organisation=organisation)
+            assert read.changes == year_changes(
+                organisation=organisation, last_published_on=published
+            )
+            assert read.breaches_open == breaches_needing_report(organisation=organisation)
+            assert read.sars_due == sars_needing_attention(organisation=organisation)
+        assert [b.title for b in read.breaches_open] == ["High risk", "Open clock"]
+        assert len(read.sars_due) == 3  # two overdue (one from last year), one due soon
+        # The retired phone and the ended supplier are left out of the figures.
+        assert read.figures.assets.in_use == 3 and read.figures.suppliers.in_use == 2
 
 
 # ---------------------------------------------------------------- getting started
