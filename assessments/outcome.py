@@ -40,6 +40,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
 )
@@ -347,6 +348,14 @@ def outcome_from(
         catalogue, questions=outcome.total_all, mandatory=outcome.total_mandatory
     )
     return outcome
+
+
+def links_with_documents() -> Prefetch:
+    """Each response's document links with their documents in one query, for pages that
+    read `link.document` on every answer (the outcome and the checks)."""
+    from .models import DocumentLink
+
+    return Prefetch("document_links", queryset=DocumentLink.objects.select_related("document"))
 
 
 def responses_for_outcome(assessment):

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dspt_portal.deadlines import dspt_year_label
+from evidence.services import training_summary
 from organisations.access import require_role
 from organisations.models import Role
 
@@ -42,9 +43,11 @@ from .outcome import (
     assessment_outcome,
     coverage_of,
     has_published_before,
+    links_with_documents,
     responses_for_outcome,
 )
 from .states import AssessmentLocked
+from .verdict import TRAINING_REF
 
 # ---------------------------------------------------------------- helpers
 
@@ -78,7 +81,7 @@ def _responses(assessment):
         assessment.responses.select_related(
             "item", "item__standard", "item__assertion", "owner", "updated_by"
         )
-        .prefetch_related("document_links__document")
+        .prefetch_related(links_with_documents())
         .order_by("item__sort_key")
     )
 
@@ -153,8 +156,19 @@ def _checklist(request: HttpRequest, assessment) -> dict:
     Rows carry no answer form: an editor opens a row to load its form (`item_form`)."""
     responses = _responses(assessment)
     previously = has_published_before(assessment)
-    outcome = assessment_outcome(assessment, responses, previously_published=previously)
-    warnings = assessment_warnings(assessment, responses)
+    today = timezone.localdate()
+    # Read once for the outcome and the answer checks (3.2.1 only).
+    training = (
+        training_summary(
+            organisation=assessment.organisation, on=today, deadline=assessment.deadline
+        )
+        if any(r.item.ref == TRAINING_REF for r in responses)
+        else None
+    )
+    outcome = assessment_outcome(
+        assessment, responses, previously_published=previously, today=today, training=training
+    )
+    warnings = assessment_warnings(assessment, responses, today=today, training=training)
     f = {name: request.GET.get(name, "") for name in FILTERS}
     editable = request.membership.can_edit and not assessment.is_locked
     everyone = _members(request.organisation) if request.membership.can_edit else []

@@ -18,20 +18,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from assessments.checks import assessment_warnings
 from assessments.models import (
     Approval,
-    DocumentLink,
     ImprovementAction,
     ImprovementActionItem,
     Level,
     PublishedOutcome,
 )
-from assessments.outcome import OutcomeLevel, assessment_outcome
+from assessments.outcome import OutcomeLevel, assessment_outcome, links_with_documents
 from assessments.plans import action_met
 from assessments.summaries import summaries_for
 from assessments.verdict import TRAINING_REF
@@ -469,11 +468,7 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
         assessment.organisation = organisation
         responses = list(
             assessment.responses.select_related("item", "item__standard")
-            .prefetch_related(
-                # The links with their documents in one query (the checks and outcome read
-                # `link.document`).
-                Prefetch("document_links", queryset=DocumentLink.objects.select_related("document"))
-            )
+            .prefetch_related(links_with_documents())
             .order_by("item__sort_key")
         )
         # Read once for the outcome and the answer checks (3.2.1 only).
