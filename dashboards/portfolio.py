@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
@@ -97,8 +98,12 @@ class PortfolioRow:
     actions_overdue: int | None = None
     last_activity: dt.datetime | None = None
     reminded_today: bool = False
-    standards: dict = field(default_factory=dict)
     publication: read_models.Publication | None = None
+
+    @cached_property
+    def standards(self) -> dict:
+        """{standard key: Progress}, for the heat grid: read only for the page's rows."""
+        return {p.key: p for p in self.outcome.by_standard} if self.outcome else {}
 
     @property
     def is_locked(self) -> bool:
@@ -235,7 +240,8 @@ def portfolio_rows(
         actions = read_models.overdue_action_counts(
             ids,
             today,
-            {org_id: outcome.counted for org_id, (_, outcome) in outcomes.items() if outcome},
+            # Asked only of the homes with overdue actions.
+            lambda org_id: outcomes[org_id][1].counted if outcomes[org_id][1] else frozenset(),
         )
         activity = read_models.last_activity(ids)
         reminded = reminded_today(ids)
@@ -255,7 +261,6 @@ def portfolio_rows(
                 actions_overdue=actions.get(org.pk, 0),
                 last_activity=activity.get(org.pk),
                 reminded_today=org.pk in reminded,
-                standards={p.key: p for p in outcome.by_standard} if outcome else {},
                 publication=publications.get(org.pk),
             )
         )

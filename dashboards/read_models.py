@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
@@ -236,11 +237,13 @@ class _Item:
 
 
 def overdue_action_counts(
-    organisation_ids, today: dt.date, counted_by_org: dict[int, frozenset] | None = None
+    organisation_ids, today: dt.date, counted_for: Callable[[int], frozenset] | None = None
 ) -> dict[int, int]:
     """{organisation id: overdue actions whose items are not met yet} (two queries, plain
-    rows; the same rule as the home page: `assessments.plans.action_met`)."""
-    counted_by_org = counted_by_org or {}
+    rows; the same rule as the home page: `assessments.plans.action_met`). `counted_for`
+    gives an organisation's counted responses (`Outcome.counted`); it is asked only for the
+    organisations that have overdue actions, once each."""
+    counted_of: dict[int, frozenset] = {}
     actions = (
         ImprovementAction.objects.overdue(on=today)
         .filter(organisation_id__in=list(organisation_ids))
@@ -257,7 +260,9 @@ def overdue_action_counts(
             items[action_id].append(_Item(response_id))
     counts: dict[int, int] = {}
     for pk, (org_id, status) in found.items():
-        if not action_met(_ActionRow(status, items[pk]), counted_by_org.get(org_id, frozenset())):
+        if org_id not in counted_of:
+            counted_of[org_id] = counted_for(org_id) if counted_for else frozenset()
+        if not action_met(_ActionRow(status, items[pk]), counted_of[org_id]):
             counts[org_id] = counts.get(org_id, 0) + 1
     return counts
 
