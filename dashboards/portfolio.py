@@ -21,7 +21,8 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -29,6 +30,7 @@ from django_scopes import scope, scopes_disabled
 from assessments.outcome import outcomes_for
 from assessments.summaries import summaries_for
 from dspt_portal.spreadsheet_text import plain_cell
+from evidence.models import Document
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from organisations.services import activity_record
 from outbox.services import email_queue
@@ -210,6 +212,41 @@ ROW_ORGANISATION_FIELDS = (
 )
 
 
+def _with_row_figures(homes: QuerySet, user, today: dt.date) -> QuerySet:
+    """`homes` with what each row counts of its home, worked out by the database in the
+    same query (one index lookup per home, not a list of every home's id sent again for
+    each figure): documents overdue (`read_models.documents_overdue_counts`), last activity
+    (`read_models.last_activity`), reminded today (`reminded_today`), whether `user` is a
+    member."""
+    home = OuterRef("pk")
+    overdue_documents = (
+        Document.objects.filter(organisation_id=home, next_review_due__lt=today)
+        .active()
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    activity = (
+        read_models.loud(ActivityLog.objects.filter(organisation_id=home))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    reminders = ActivityLog.objects.filter(
+        organisation_id=home, action=REMINDER_ACTION, created_at__gte=_start_of_today()
+    )
+    return homes.annotate(
+        row_documents_overdue=Coalesce(Subquery(overdue_documents), 0),
+        row_last_activity=Subquery(activity),
+        row_reminded_today=Exists(reminders),
+        row_is_member=(
+            Exists(Membership.objects.filter(user=user, organisation_id=home))
+            if user is not None
+            else Value(False)
+        ),
+    )
+
+
 def portfolio_rows(
     user, *, today: dt.date | None = None, organisations=None, full: bool = False
 ) -> list[PortfolioRow]:
@@ -218,33 +255,20 @@ def portfolio_rows(
     whole outcome (the items to the next level, for the portfolio report)."""
     today = today or timezone.localdate()
     with scopes_disabled():
-        homes = (
-            (organisations if organisations is not None else portfolio_organisations(user))
-            .select_related("parent")
-            .order_by("name")
-        )
+        chosen = organisations if organisations is not None else portfolio_organisations(user)
+        homes = chosen.select_related("parent").order_by("name")
         # The page reads a few of each home's fields; the report (`full`) reads more.
-        homes = list(homes if full else homes.only(*ROW_ORGANISATION_FIELDS))
-        ids = [o.pk for o in homes]
-        member_of = (
-            set(
-                Membership.objects.filter(user=user, organisation_id__in=ids).values_list(
-                    "organisation_id", flat=True
-                )
-            )
-            if user is not None
-            else set()
+        homes = list(
+            _with_row_figures(homes if full else homes.only(*ROW_ORGANISATION_FIELDS), user, today)
         )
+        ids = [o.pk for o in homes]
         outcomes = (outcomes_for if full else summaries_for)(homes, today=today)
-        documents = read_models.documents_overdue_counts(ids, today)
         actions = read_models.overdue_action_counts(
             ids,
             today,
             # Asked only of the homes with overdue actions.
             lambda org_id: outcomes[org_id][1].counted if outcomes[org_id][1] else frozenset(),
         )
-        activity = read_models.last_activity(ids)
-        reminded = reminded_today(ids)
         publications = read_models.latest_publications(ids, today)
     rows = []
     for org in homes:
@@ -256,11 +280,11 @@ def portfolio_rows(
                 outcome=outcome,
                 deadline=read_models.deadline_for(assessment, today),
                 today=today,
-                is_member=org.pk in member_of,
-                documents_overdue=documents.get(org.pk, 0),
+                is_member=org.row_is_member,
+                documents_overdue=org.row_documents_overdue,
                 actions_overdue=actions.get(org.pk, 0),
-                last_activity=activity.get(org.pk),
-                reminded_today=org.pk in reminded,
+                last_activity=org.row_last_activity,
+                reminded_today=org.row_reminded_today,
                 publication=publications.get(org.pk),
             )
         )

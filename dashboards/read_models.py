@@ -201,7 +201,8 @@ def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]
     )
 
 
-def _loud(qs: QuerySet) -> QuerySet:
+def loud(qs: QuerySet) -> QuerySet:
+    """`qs` (activity) less the quiet actions (`QUIET_ACTIONS`)."""
     quiet = Q()
     for prefix in QUIET_ACTIONS:
         quiet |= Q(action__startswith=prefix)
@@ -210,7 +211,7 @@ def _loud(qs: QuerySet) -> QuerySet:
 
 def last_activity(organisation_ids) -> dict[int, dt.datetime]:
     return dict(
-        _loud(ActivityLog.objects.filter(organisation_id__in=organisation_ids))
+        loud(ActivityLog.objects.filter(organisation_id__in=organisation_ids))
         .values_list("organisation_id")
         .annotate(last=Max("created_at"))
         .order_by()
@@ -363,7 +364,7 @@ def getting_started_steps(organisation: Organisation, *, assessment=None) -> lis
 
 
 def recent_activity(organisation: Organisation, limit: int = 8) -> list[tuple[ActivityLog, str]]:
-    entries = _loud(ActivityLog.objects.filter(organisation=organisation)).select_related("actor")
+    entries = loud(ActivityLog.objects.filter(organisation=organisation)).select_related("actor")
     return [(e, activity_sentence(e)) for e in entries[:limit]]
 
 
