@@ -90,6 +90,9 @@ LOCKED_REASONS = {
 
 @dataclass
 class PortfolioRow:
+    """One home's row. Made once per request and not changed after, so what the sort, the
+    counts and the template each read again (`why`, `behind_schedule`) is worked out once."""
+
     organisation: Organisation
     assessment: object | None
     outcome: object | None
@@ -141,11 +144,11 @@ class PortfolioRow:
     def days_to_deadline(self) -> int:
         return (self.deadline - self.today).days
 
-    @property
+    @cached_property
     def expected_percent(self) -> int:
         return read_models.expected_percent(self.today, self.deadline)
 
-    @property
+    @cached_property
     def behind_schedule(self) -> bool:
         if self.is_locked and self.assessment.deadline >= self.today:
             return False  # answered and sent on: nothing left to catch up
@@ -155,7 +158,7 @@ class PortfolioRow:
     def has_overdue(self) -> bool:
         return bool(self.documents_overdue or self.actions_overdue)
 
-    @property
+    @cached_property
     def why(self) -> str:
         """Why a home needs attention, in a few words (the consultant's five-second read)."""
         if self.outcome is None:
@@ -354,6 +357,40 @@ def standard_columns(rows: list[PortfolioRow]) -> list[tuple[str, str]]:
         for key, progress in row.standards.items():
             seen.setdefault(key, progress.label)
     return sorted(seen.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    """One home's mandatory items answered in one standard: `kind` is the cell's colour
+    ("full", "most" (75% or more), "some", "none"), or "na" with no mandatory items."""
+
+    kind: str
+    answered: int = 0
+    total: int = 0
+
+
+_NA = HeatCell("na")
+
+
+def heat_cell(progress) -> HeatCell:
+    if progress is None or not progress.mandatory_total:
+        return _NA
+    answered, total = progress.mandatory_answered, progress.mandatory_total
+    if answered == total:
+        kind = "full"
+    elif answered == 0:
+        kind = "none"
+    elif round(100 * answered / total) >= 75:
+        kind = "most"
+    else:
+        kind = "some"
+    return HeatCell(kind, answered, total)
+
+
+def heat_rows(rows: list[PortfolioRow], standards: list[tuple[str, str]]) -> list:
+    """(row, [HeatCell for each of `standards`]) for the heat grid: worked out here, not by
+    a lookup and four comparisons per cell in the template."""
+    return [(row, [heat_cell(row.standards.get(key)) for key, _ in standards]) for row in rows]
 
 
 # ---------------------------------------------------------------- CSV
