@@ -27,7 +27,6 @@ from assessments.checks import assessment_warnings
 from assessments.models import (
     Approval,
     ImprovementAction,
-    ImprovementActionItem,
     Level,
     PublishedOutcome,
 )
@@ -240,25 +239,28 @@ class _Item:
 def overdue_action_counts(
     organisation_ids, today: dt.date, counted_for: Callable[[int], frozenset] | None = None
 ) -> dict[int, int]:
-    """{organisation id: overdue actions whose items are not met yet} (two queries, plain
-    rows; the same rule as the home page: `assessments.plans.action_met`). `counted_for`
-    gives an organisation's counted responses (`Outcome.counted`); it is asked only for the
-    organisations that have overdue actions, once each."""
+    """{organisation id: overdue actions whose items are not met yet} (one query, plain
+    rows: each action with its items' responses; the same rule as the home page:
+    `assessments.plans.action_met`). `counted_for` gives an organisation's counted
+    responses (`Outcome.counted`); it is asked only for the organisations that have
+    overdue actions, once each."""
     counted_of: dict[int, frozenset] = {}
     actions = (
         ImprovementAction.objects.overdue(on=today)
-        .filter(organisation_id__in=list(organisation_ids))
+        .filter(organisation_id__in=organisation_ids)
         .order_by()
     )
-    found = {
-        pk: (org_id, status)
-        for pk, org_id, status in actions.values_list("pk", "organisation_id", "status")
-    }
-    items: dict[int, _Items] = {pk: _Items() for pk in found}
-    links = ImprovementActionItem.objects.filter(action__in=actions.values("pk"))
-    for action_id, response_id in links.values_list("action_id", "response_id") if found else ():
-        if action_id in items:
-            items[action_id].append(_Item(response_id))
+    found: dict[int, tuple[int, str]] = {}
+    items: dict[int, _Items] = {}
+    # One row per item (an action without items: one row, response None).
+    for pk, org_id, status, response_id in actions.values_list(
+        "pk", "organisation_id", "status", "items__response_id"
+    ):
+        if pk not in found:
+            found[pk] = (org_id, status)
+            items[pk] = _Items()
+        if response_id is not None:
+            items[pk].append(_Item(response_id))
     counts: dict[int, int] = {}
     for pk, (org_id, status) in found.items():
         if org_id not in counted_of:
