@@ -220,7 +220,7 @@ def _with_row_figures(homes: QuerySet, user, today: dt.date) -> QuerySet:
     same query (one index lookup per home, not a list of every home's id sent again for
     each figure): documents overdue (`read_models.documents_overdue_counts`), last activity
     (`read_models.last_activity`), reminded today (`reminded_today`), whether `user` is a
-    member."""
+    member, the latest publication (`read_models.latest_publications`)."""
     home = OuterRef("pk")
     overdue_documents = (
         Document.objects.filter(organisation_id=home, next_review_due__lt=today)
@@ -247,6 +247,7 @@ def _with_row_figures(homes: QuerySet, user, today: dt.date) -> QuerySet:
             if user is not None
             else Value(False)
         ),
+        **read_models.latest_publication_subqueries(home),
     )
 
 
@@ -272,7 +273,6 @@ def portfolio_rows(
             # Asked only of the homes with overdue actions.
             lambda org_id: outcomes[org_id][1].counted if outcomes[org_id][1] else frozenset(),
         )
-        publications = read_models.latest_publications(ids, today)
     rows = []
     for org in homes:
         assessment, outcome = outcomes[org.pk]
@@ -288,7 +288,13 @@ def portfolio_rows(
                 actions_overdue=actions.get(org.pk, 0),
                 last_activity=org.row_last_activity,
                 reminded_today=org.row_reminded_today,
-                publication=publications.get(org.pk),
+                publication=(
+                    read_models.publication_from(
+                        org.row_published_on, org.row_published_outcome, today
+                    )
+                    if org.row_published_on
+                    else None
+                ),
             )
         )
     return rows

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -122,10 +122,28 @@ def latest_publications(organisation_ids, today: dt.date) -> dict[int, Publicati
         .order_by("published_on", "approved_at")
         .values_list("organisation_id", "published_on", "published_outcome")
     )
-    labels = dict(PublishedOutcome.choices)
     for org_id, published_on, outcome in rows:
-        found[org_id] = Publication(published_on, labels.get(outcome, outcome or "recorded"), today)
+        found[org_id] = publication_from(published_on, outcome, today)
     return found
+
+
+_PUBLISHED_LABELS = dict(PublishedOutcome.choices)
+
+
+def publication_from(published_on: dt.date, outcome: str, today: dt.date) -> Publication:
+    return Publication(published_on, _PUBLISHED_LABELS.get(outcome, outcome or "recorded"), today)
+
+
+def latest_publication_subqueries(organisation) -> dict:
+    """Annotations giving each organisation (`organisation`: an OuterRef to its id) its most
+    recent publication's day and outcome, as `latest_publications` reads them."""
+    latest = Approval.objects.filter(
+        organisation_id=organisation, published_on__isnull=False
+    ).order_by("-published_on", "-approved_at", "-pk")
+    return {
+        "row_published_on": Subquery(latest.values("published_on")[:1]),
+        "row_published_outcome": Subquery(latest.values("published_outcome")[:1]),
+    }
 
 
 def still_overdue(actions, counted_by_org: dict[int, frozenset]) -> list:
