@@ -218,8 +218,8 @@ ROW_ORGANISATION_FIELDS = (
 def _with_row_figures(homes: QuerySet, user, today: dt.date) -> QuerySet:
     """`homes` with what each row counts of its home, worked out by the database in the
     same query (one index lookup per home, not a list of every home's id sent again for
-    each figure): documents overdue (`read_models.documents_overdue_counts`), last activity
-    (`read_models.last_activity`), reminded today (`reminded_today`), whether `user` is a
+    each figure): active documents past their review date, the latest activity that is
+    not quiet (`read_models.loud`), reminded today (`reminded_today`), whether `user` is a
     member, the latest publication (`read_models.latest_publications`)."""
     home = OuterRef("pk")
     overdue_documents = (

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -208,31 +208,12 @@ OUTCOME_TAGS = {
 }
 
 
-def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]:
-    return dict(
-        Document.objects.filter(organisation_id__in=organisation_ids, next_review_due__lt=today)
-        .active()
-        .values_list("organisation_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-
-
 def loud(qs: QuerySet) -> QuerySet:
     """`qs` (activity) less the quiet actions (`QUIET_ACTIONS`)."""
     quiet = Q()
     for prefix in QUIET_ACTIONS:
         quiet |= Q(action__startswith=prefix)
     return qs.exclude(quiet)
-
-
-def last_activity(organisation_ids) -> dict[int, dt.datetime]:
-    return dict(
-        loud(ActivityLog.objects.filter(organisation_id__in=organisation_ids))
-        .values_list("organisation_id")
-        .annotate(last=Max("created_at"))
-        .order_by()
-    )
 
 
 class _Items(list):
