@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Func, JSONField, OuterRef, Subquery
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -47,9 +50,21 @@ class SummaryOutcome:
     blockers_count: int
     coverage_text: str = ""
     is_partial: bool = False
-    by_standard: list[Progress] = field(default_factory=list)
-    # The responses that count now (`Outcome.counted`): improvement actions read it.
-    counted: frozenset = frozenset()
+    # As stored (`figures_of`): made into objects only when read. The portfolio reads the
+    # standards of one page of homes and the counted responses of homes with overdue
+    # actions, not those of every home.
+    standard_rows: list = field(default_factory=list)
+    counted_runs: list = field(default_factory=list)
+
+    @cached_property
+    def by_standard(self) -> list[Progress]:
+        rows = self.standard_rows
+        return [Progress(*p) for p in (rows.value if isinstance(rows, StoredJson) else rows)]
+
+    @cached_property
+    def counted(self) -> frozenset:
+        """The responses that count now (`Outcome.counted`): improvement actions read it."""
+        return _ids(self.counted_runs)
 
     @property
     def percent_mandatory_done(self) -> int:
@@ -114,6 +129,42 @@ def _ids(runs) -> frozenset:
     return frozenset(chain.from_iterable(range(first, last + 1) for first, last in runs))
 
 
+class StoredJson:
+    """A stored JSON value read as text, decoded when first read: the portfolio reads the
+    standards of one page of homes, and decoding every home's was a tenth of the page.
+    Equal to its decoded value (a summary from the database equals one made afresh)."""
+
+    __slots__ = ("text", "_value")
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @property
+    def value(self):
+        if not hasattr(self, "_value"):
+            self._value = json.loads(self.text)
+        return self._value
+
+    def __eq__(self, other):
+        return self.value == (other.value if isinstance(other, StoredJson) else other)
+
+    __hash__ = None
+
+
+class _WithoutStandards(Func):
+    """The stored figures less `by_standard` (read apart, as text: `StoredJson`)."""
+
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s - 'by_standard')")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="json_remove(%(expressions)s, '$.by_standard')"
+        )
+
+
 def summary_from(figures: dict) -> SummaryOutcome:
     return SummaryOutcome(
         level=OutcomeLevel(figures["level"]),
@@ -124,8 +175,8 @@ def summary_from(figures: dict) -> SummaryOutcome:
         blockers_count=figures["blockers_count"],
         coverage_text=figures["coverage_text"],
         is_partial=figures["is_partial"],
-        by_standard=[Progress(*p) for p in figures["by_standard"]],
-        counted=_ids(figures["counted"]),
+        standard_rows=figures["by_standard"],
+        counted_runs=figures["counted"],
     )
 
 
@@ -191,8 +242,10 @@ def summaries_for(organisations: list, *, today: dt.date | None = None) -> dict:
     rows = OutcomeSummary.objects.filter(assessment_id__in=prints, computed_on=today)
     # Plain rows, not model instances: only the fingerprint and the figures are read.
     kept = {
-        pk: (inputs, figures)
-        for pk, inputs, figures in rows.values_list("assessment_id", "inputs", "figures")
+        pk: (inputs, {**figures, "by_standard": StoredJson(standards)})
+        for pk, inputs, figures, standards in rows.values_list(
+            "assessment_id", "inputs", _WithoutStandards("figures"), KT("figures__by_standard")
+        )
     }
     stale = []
     for org_id, assessment in latest.items():

@@ -17,10 +17,12 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -28,6 +30,7 @@ from django_scopes import scope, scopes_disabled
 from assessments.outcome import outcomes_for
 from assessments.summaries import summaries_for
 from dspt_portal.spreadsheet_text import plain_cell
+from evidence.models import Document
 from organisations.models import ActivityLog, Membership, Organisation, Role
 from organisations.services import activity_record
 from outbox.services import email_queue
@@ -87,6 +90,9 @@ LOCKED_REASONS = {
 
 @dataclass
 class PortfolioRow:
+    """One home's row. Made once per request and not changed after, so what the sort, the
+    counts and the template each read again (`why`, `behind_schedule`) is worked out once."""
+
     organisation: Organisation
     assessment: object | None
     outcome: object | None
@@ -97,8 +103,12 @@ class PortfolioRow:
     actions_overdue: int | None = None
     last_activity: dt.datetime | None = None
     reminded_today: bool = False
-    standards: dict = field(default_factory=dict)
     publication: read_models.Publication | None = None
+
+    @cached_property
+    def standards(self) -> dict:
+        """{standard key: Progress}, for the heat grid: read only for the page's rows."""
+        return {p.key: p for p in self.outcome.by_standard} if self.outcome else {}
 
     @property
     def is_locked(self) -> bool:
@@ -134,11 +144,11 @@ class PortfolioRow:
     def days_to_deadline(self) -> int:
         return (self.deadline - self.today).days
 
-    @property
+    @cached_property
     def expected_percent(self) -> int:
         return read_models.expected_percent(self.today, self.deadline)
 
-    @property
+    @cached_property
     def behind_schedule(self) -> bool:
         if self.is_locked and self.assessment.deadline >= self.today:
             return False  # answered and sent on: nothing left to catch up
@@ -148,7 +158,7 @@ class PortfolioRow:
     def has_overdue(self) -> bool:
         return bool(self.documents_overdue or self.actions_overdue)
 
-    @property
+    @cached_property
     def why(self) -> str:
         """Why a home needs attention, in a few words (the consultant's five-second read)."""
         if self.outcome is None:
@@ -205,6 +215,42 @@ ROW_ORGANISATION_FIELDS = (
 )
 
 
+def _with_row_figures(homes: QuerySet, user, today: dt.date) -> QuerySet:
+    """`homes` with what each row counts of its home, worked out by the database in the
+    same query (one index lookup per home, not a list of every home's id sent again for
+    each figure): active documents past their review date, the latest activity that is
+    not quiet (`read_models.loud`), reminded today (`reminded_today`), whether `user` is a
+    member, the latest publication (`read_models.latest_publications`)."""
+    home = OuterRef("pk")
+    overdue_documents = (
+        Document.objects.filter(organisation_id=home, next_review_due__lt=today)
+        .active()
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    activity = (
+        read_models.loud(ActivityLog.objects.filter(organisation_id=home))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    reminders = ActivityLog.objects.filter(
+        organisation_id=home, action=REMINDER_ACTION, created_at__gte=_start_of_today()
+    )
+    return homes.annotate(
+        row_documents_overdue=Coalesce(Subquery(overdue_documents), 0),
+        row_last_activity=Subquery(activity),
+        row_reminded_today=Exists(reminders),
+        row_is_member=(
+            Exists(Membership.objects.filter(user=user, organisation_id=home))
+            if user is not None
+            else Value(False)
+        ),
+        **read_models.latest_publication_subqueries(home),
+    )
+
+
 def portfolio_rows(
     user, *, today: dt.date | None = None, organisations=None, full: bool = False
 ) -> list[PortfolioRow]:
@@ -213,33 +259,20 @@ def portfolio_rows(
     whole outcome (the items to the next level, for the portfolio report)."""
     today = today or timezone.localdate()
     with scopes_disabled():
-        homes = (
-            (organisations if organisations is not None else portfolio_organisations(user))
-            .select_related("parent")
-            .order_by("name")
-        )
+        chosen = organisations if organisations is not None else portfolio_organisations(user)
+        homes = chosen.select_related("parent").order_by("name")
         # The page reads a few of each home's fields; the report (`full`) reads more.
-        homes = list(homes if full else homes.only(*ROW_ORGANISATION_FIELDS))
-        ids = [o.pk for o in homes]
-        member_of = (
-            set(
-                Membership.objects.filter(user=user, organisation_id__in=ids).values_list(
-                    "organisation_id", flat=True
-                )
-            )
-            if user is not None
-            else set()
+        homes = list(
+            _with_row_figures(homes if full else homes.only(*ROW_ORGANISATION_FIELDS), user, today)
         )
+        ids = [o.pk for o in homes]
         outcomes = (outcomes_for if full else summaries_for)(homes, today=today)
-        documents = read_models.documents_overdue_counts(ids, today)
         actions = read_models.overdue_action_counts(
             ids,
             today,
-            {org_id: outcome.counted for org_id, (_, outcome) in outcomes.items() if outcome},
+            # Asked only of the homes with overdue actions.
+            lambda org_id: outcomes[org_id][1].counted if outcomes[org_id][1] else frozenset(),
         )
-        activity = read_models.last_activity(ids)
-        reminded = reminded_today(ids)
-        publications = read_models.latest_publications(ids, today)
     rows = []
     for org in homes:
         assessment, outcome = outcomes[org.pk]
@@ -250,13 +283,18 @@ def portfolio_rows(
                 outcome=outcome,
                 deadline=read_models.deadline_for(assessment, today),
                 today=today,
-                is_member=org.pk in member_of,
-                documents_overdue=documents.get(org.pk, 0),
+                is_member=org.row_is_member,
+                documents_overdue=org.row_documents_overdue,
                 actions_overdue=actions.get(org.pk, 0),
-                last_activity=activity.get(org.pk),
-                reminded_today=org.pk in reminded,
-                standards={p.key: p for p in outcome.by_standard} if outcome else {},
-                publication=publications.get(org.pk),
+                last_activity=org.row_last_activity,
+                reminded_today=org.row_reminded_today,
+                publication=(
+                    read_models.publication_from(
+                        org.row_published_on, org.row_published_outcome, today
+                    )
+                    if org.row_published_on
+                    else None
+                ),
             )
         )
     return rows
@@ -325,6 +363,40 @@ def standard_columns(rows: list[PortfolioRow]) -> list[tuple[str, str]]:
         for key, progress in row.standards.items():
             seen.setdefault(key, progress.label)
     return sorted(seen.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else 99)
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    """One home's mandatory items answered in one standard: `kind` is the cell's colour
+    ("full", "most" (75% or more), "some", "none"), or "na" with no mandatory items."""
+
+    kind: str
+    answered: int = 0
+    total: int = 0
+
+
+_NA = HeatCell("na")
+
+
+def heat_cell(progress) -> HeatCell:
+    if progress is None or not progress.mandatory_total:
+        return _NA
+    answered, total = progress.mandatory_answered, progress.mandatory_total
+    if answered == total:
+        kind = "full"
+    elif answered == 0:
+        kind = "none"
+    elif round(100 * answered / total) >= 75:
+        kind = "most"
+    else:
+        kind = "some"
+    return HeatCell(kind, answered, total)
+
+
+def heat_rows(rows: list[PortfolioRow], standards: list[tuple[str, str]]) -> list:
+    """(row, [HeatCell for each of `standards`]) for the heat grid: worked out here, not by
+    a lookup and four comparisons per cell in the template."""
+    return [(row, [heat_cell(row.standards.get(key)) for key, _ in standards]) for row in rows]
 
 
 # ---------------------------------------------------------------- CSV

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -26,7 +27,6 @@ from assessments.checks import assessment_warnings
 from assessments.models import (
     Approval,
     ImprovementAction,
-    ImprovementActionItem,
     Level,
     PublishedOutcome,
 )
@@ -122,10 +122,28 @@ def latest_publications(organisation_ids, today: dt.date) -> dict[int, Publicati
         .order_by("published_on", "approved_at")
         .values_list("organisation_id", "published_on", "published_outcome")
     )
-    labels = dict(PublishedOutcome.choices)
     for org_id, published_on, outcome in rows:
-        found[org_id] = Publication(published_on, labels.get(outcome, outcome or "recorded"), today)
+        found[org_id] = publication_from(published_on, outcome, today)
     return found
+
+
+_PUBLISHED_LABELS = dict(PublishedOutcome.choices)
+
+
+def publication_from(published_on: dt.date, outcome: str, today: dt.date) -> Publication:
+    return Publication(published_on, _PUBLISHED_LABELS.get(outcome, outcome or "recorded"), today)
+
+
+def latest_publication_subqueries(organisation) -> dict:
+    """Annotations giving each organisation (`organisation`: an OuterRef to its id) its most
+    recent publication's day and outcome, as `latest_publications` reads them."""
+    latest = Approval.objects.filter(
+        organisation_id=organisation, published_on__isnull=False
+    ).order_by("-published_on", "-approved_at", "-pk")
+    return {
+        "row_published_on": Subquery(latest.values("published_on")[:1]),
+        "row_published_outcome": Subquery(latest.values("published_outcome")[:1]),
+    }
 
 
 def still_overdue(actions, counted_by_org: dict[int, frozenset]) -> list:
@@ -190,30 +208,12 @@ OUTCOME_TAGS = {
 }
 
 
-def documents_overdue_counts(organisation_ids, today: dt.date) -> dict[int, int]:
-    return dict(
-        Document.objects.filter(organisation_id__in=organisation_ids, next_review_due__lt=today)
-        .active()
-        .values_list("organisation_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-
-
-def _loud(qs: QuerySet) -> QuerySet:
+def loud(qs: QuerySet) -> QuerySet:
+    """`qs` (activity) less the quiet actions (`QUIET_ACTIONS`)."""
     quiet = Q()
     for prefix in QUIET_ACTIONS:
         quiet |= Q(action__startswith=prefix)
     return qs.exclude(quiet)
-
-
-def last_activity(organisation_ids) -> dict[int, dt.datetime]:
-    return dict(
-        _loud(ActivityLog.objects.filter(organisation_id__in=organisation_ids))
-        .values_list("organisation_id")
-        .annotate(last=Max("created_at"))
-        .order_by()
-    )
 
 
 class _Items(list):
@@ -236,28 +236,35 @@ class _Item:
 
 
 def overdue_action_counts(
-    organisation_ids, today: dt.date, counted_by_org: dict[int, frozenset] | None = None
+    organisation_ids, today: dt.date, counted_for: Callable[[int], frozenset] | None = None
 ) -> dict[int, int]:
-    """{organisation id: overdue actions whose items are not met yet} (two queries, plain
-    rows; the same rule as the home page: `assessments.plans.action_met`)."""
-    counted_by_org = counted_by_org or {}
+    """{organisation id: overdue actions whose items are not met yet} (one query, plain
+    rows: each action with its items' responses; the same rule as the home page:
+    `assessments.plans.action_met`). `counted_for` gives an organisation's counted
+    responses (`Outcome.counted`); it is asked only for the organisations that have
+    overdue actions, once each."""
+    counted_of: dict[int, frozenset] = {}
     actions = (
         ImprovementAction.objects.overdue(on=today)
-        .filter(organisation_id__in=list(organisation_ids))
+        .filter(organisation_id__in=organisation_ids)
         .order_by()
     )
-    found = {
-        pk: (org_id, status)
-        for pk, org_id, status in actions.values_list("pk", "organisation_id", "status")
-    }
-    items: dict[int, _Items] = {pk: _Items() for pk in found}
-    links = ImprovementActionItem.objects.filter(action__in=actions.values("pk"))
-    for action_id, response_id in links.values_list("action_id", "response_id") if found else ():
-        if action_id in items:
-            items[action_id].append(_Item(response_id))
+    found: dict[int, tuple[int, str]] = {}
+    items: dict[int, _Items] = {}
+    # One row per item (an action without items: one row, response None).
+    for pk, org_id, status, response_id in actions.values_list(
+        "pk", "organisation_id", "status", "items__response_id"
+    ):
+        if pk not in found:
+            found[pk] = (org_id, status)
+            items[pk] = _Items()
+        if response_id is not None:
+            items[pk].append(_Item(response_id))
     counts: dict[int, int] = {}
     for pk, (org_id, status) in found.items():
-        if not action_met(_ActionRow(status, items[pk]), counted_by_org.get(org_id, frozenset())):
+        if org_id not in counted_of:
+            counted_of[org_id] = counted_for(org_id) if counted_for else frozenset()
+        if not action_met(_ActionRow(status, items[pk]), counted_of[org_id]):
             counts[org_id] = counts.get(org_id, 0) + 1
     return counts
 
@@ -358,7 +365,7 @@ def getting_started_steps(organisation: Organisation, *, assessment=None) -> lis
 
 
 def recent_activity(organisation: Organisation, limit: int = 8) -> list[tuple[ActivityLog, str]]:
-    entries = _loud(ActivityLog.objects.filter(organisation=organisation)).select_related("actor")
+    entries = loud(ActivityLog.objects.filter(organisation=organisation)).select_related("actor")
     return [(e, activity_sentence(e)) for e in entries[:limit]]
 
 

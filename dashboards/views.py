@@ -25,6 +25,7 @@ from reports.render import portfolio_pdf as render_portfolio_pdf
 from . import read_models
 from .portfolio import (
     PortfolioFilters,
+    heat_rows,
     ig_lead_reminders_request,
     portfolio_csv,
     portfolio_rows,
@@ -150,6 +151,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    standards = standard_columns(page.object_list)
     return render(
         request,
         "dashboards/portfolio.html",
@@ -158,7 +160,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "shown": shown,
             "filters": filters,
-            "standards": standard_columns(page.object_list),
+            "standards": standards,
+            "heat_rows": heat_rows(page.object_list, standards),
             "outcome_choices": read_models.OUTCOME_CHOICES,
             "behind_count": sum(r.behind_schedule for r in rows),
             "overdue_count": sum(r.has_overdue for r in rows),

@@ -310,3 +310,19 @@ def test_portfolio_queries_do_not_grow_from_5_to_50_homes(
     assert "Showing all 50 homes" in page.text
     read = " ".join(q["sql"] for q in fifty.captured_queries)
     assert "assessments_response" not in read and "assessments_documentlink" not in read
+
+
+def test_heat_cells_read_like_the_grid_key():
+    from assessments.outcome import Progress
+    from dashboards.portfolio import heat_cell
+
+    def cell(answered, total):
+        c = heat_cell(Progress("1", "1. Data", mandatory_answered=answered, mandatory_total=total))
+        return (c.kind, c.answered, c.total)
+
+    assert heat_cell(None).kind == "na"
+    assert cell(0, 0)[0] == "na"
+    assert cell(5, 5) == ("full", 5, 5)
+    assert cell(0, 5) == ("none", 0, 5)
+    assert cell(3, 4) == ("most", 3, 4)  # 75%
+    assert cell(2, 3) == ("some", 2, 3)  # 67%
