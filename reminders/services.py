@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,10 +136,18 @@ def _dispatch_chunk(
     unsent = Reminder.objects.filter(
         recipient_id__in=recipient_ids, sent_at__isnull=True, kind__in=kinds
     )
+    # The email's fields by subqueries on its primary key, not by a join: with the
+    # statistics of a table that was small (a new install, or the day's first sweep filling
+    # it) the planner joined every reminder to every email (36 s for one chunk at 20,000
+    # homes). A subquery in the select list is looked up row by row, whatever it estimates.
+    email = ReminderEmail.objects.filter(pk=OuterRef("email_id"))
+    rows = unsent.annotate(
+        email_status=Subquery(email.values("status")),
+        email_day=Subquery(email.values("day")),
+        email_slot=Subquery(email.values("slot")),
+    ).values_list("recipient_id", "kind", "email_id", "email_status", "email_day", "email_slot")
     pairs, pending = set(), set()
-    for recipient_id, kind, email_id, status, email_day, email_slot in unsent.values_list(
-        "recipient_id", "kind", "email_id", "email__status", "email__day", "email__slot"
-    ).order_by():
+    for recipient_id, kind, email_id, status, email_day, email_slot in rows.order_by():
         if email_id is None or status == EmailStatus.SENT:
             pairs.add((recipient_id, kind))
         elif status == EmailStatus.PENDING and email_day == day and email_slot == slot:
@@ -156,34 +164,31 @@ def _dispatch_chunk(
 def _attach_to_todays_email(
     day: dt.date, recipient_ids: list[int], kinds: tuple[str, ...], slot: int
 ) -> set[int]:
-    """One UPDATE ... FROM joining each waiting reminder to today's pending email of its
-    person and kind in `slot` (both sides restricted to `recipient_ids` and `kinds`);
-    returns the emails."""
+    """One UPDATE attaching each waiting reminder of `recipient_ids` and `kinds` to today's
+    pending email of its person and kind in `slot`; returns the emails.
+
+    Today's email is found by a correlated subquery on the email's unique key (person, kind,
+    day, slot), not by joining the tables: the database looks it up by that index for each
+    reminder whatever it believes the tables hold, so a stale estimate cannot turn it into a
+    join of every reminder with every email; the email a reminder went out with is looked up
+    by its primary key the same way (an EXISTS could become a scan of every sent email)."""
     reminder, email = Reminder._meta.db_table, ReminderEmail._meta.db_table
     ids = ", ".join(["%s"] * len(recipient_ids))
     kind_marks = ", ".join(["%s"] * len(kinds))
+    todays = f"""(SELECT e.id FROM {email} AS e
+        WHERE e.recipient_id = r.recipient_id AND e.kind = r.kind
+          AND e.day = %s AND e.slot = %s AND e.status = %s)"""  # noqa: S608 - model tables
     sql = f"""
-        UPDATE {reminder} SET email_id = e.id
-        FROM {email} AS e
-        WHERE e.recipient_id IN ({ids}) AND e.day = %s AND e.slot = %s AND e.status = %s
-          AND e.kind IN ({kind_marks})
-          AND {reminder}.recipient_id IN ({ids})
-          AND {reminder}.recipient_id = e.recipient_id AND {reminder}.kind = e.kind
-          AND {reminder}.sent_at IS NULL
-          AND ({reminder}.email_id IS NULL OR EXISTS (
-                SELECT 1 FROM {email} AS gone
-                WHERE gone.id = {reminder}.email_id AND gone.status = %s))
-        RETURNING {reminder}.email_id
+        UPDATE {reminder} AS r SET email_id = {todays}
+        WHERE r.recipient_id IN ({ids}) AND r.kind IN ({kind_marks})
+          AND r.sent_at IS NULL
+          AND (r.email_id IS NULL
+               OR (SELECT gone.status FROM {email} AS gone WHERE gone.id = r.email_id) = %s)
+          AND {todays} IS NOT NULL
+        RETURNING email_id
     """  # noqa: S608 - table names from the models, values as parameters
-    params = [
-        *recipient_ids,
-        day,
-        slot,
-        EmailStatus.PENDING,
-        *kinds,
-        *recipient_ids,
-        EmailStatus.SENT,
-    ]
+    today = [day, slot, EmailStatus.PENDING]
+    params = [*today, *recipient_ids, *kinds, EmailStatus.SENT, *today]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
