@@ -280,12 +280,13 @@ def _scenarios(t: dict, requests: int, seconds: float, load_users: int) -> list:
             "session": home["session"],
         },
         {
+            # The floor under the same load: as many requests at once as the savers.
             "name": "load_floor",
             "path": f"{org}/ping",
             "session": home["session"],
             "requests": len(users) * 4,
             "seconds": seconds * 2,
-            "concurrency": 2,
+            "concurrency": len(users),
         },
     ]
     return steps + [load]
