@@ -98,6 +98,17 @@ def test_filters_search_and_sort(consultant, catalogue, today):
     assert names({"sort": "nonsense", "outcome": "nonsense"})[-1] == ahead.name
 
 
+def test_the_count_reads_as_english_for_one_home(client, consultant, catalogue, today):
+    (home,) = build_homes(1, consultant, catalogue, answered=1)
+    _signed_in(client, consultant)
+
+    assert "Showing your 1 home." in client.get(reverse("organisations:portfolio")).text
+    found = client.get(reverse("organisations:portfolio"), {"q": home.name})
+    assert "1 of 1 home matches." in found.text
+    none = client.get(reverse("organisations:portfolio"), {"q": "no such home"})
+    assert "0 of 1 home match." in none.text
+
+
 def test_page_lists_homes_with_words_not_just_colour(client, consultant, catalogue, today):
     build_homes(2, consultant, catalogue, answered=1)
     _signed_in(client, consultant)
