@@ -473,10 +473,7 @@ def assessment_report_data(
     responses = list(
         responses_for_outcome(assessment)
         .select_related("owner")
-        .prefetch_related(
-            "document_links__document",
-            Document.current_version_prefetch("document_links__document__"),
-        )
+        .prefetch_related(Document.current_version_prefetch("document_links__document__"))
     )
     outcome = assessment_outcome(assessment, responses, today=today)
     quality = assessment_warnings(assessment, responses, today=today)

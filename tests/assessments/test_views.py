@@ -291,17 +291,17 @@ def test_checklist_runs_a_constant_number_of_queries(
     assert page.content.decode().count('<li class="row') == n_items
     with scopes_disabled():
         r = assessment.responses.order_by("item__sort_key").first()
-    # 30 (one the outcome inputs stamp), plus the same five registers' figures for the
-    # outcome panel.
-    with django_assert_max_num_queries(35):
+    # 29 (one the outcome inputs stamp; the answers' links come with their documents), plus
+    # the same five registers' figures for the outcome panel.
+    with django_assert_max_num_queries(34):
         saved = client.post(
             url("item", organisation, pk=r.pk),
             _post_data(r, answer_text="Policy attached, section 4"),
             HTTP_HX_REQUEST="true",
         )
     assert "Saved." in saved.content.decode()
-    # 21, plus the five registers' figures the row's warnings read.
-    with django_assert_max_num_queries(26):
+    # 20, plus the five registers' figures the row's warnings read.
+    with django_assert_max_num_queries(25):
         opened = client.get(url("item_form", organisation, pk=r.pk), HTTP_HX_REQUEST="true")
     assert f"Save {r.item.ref}" in opened.content.decode()
 
