@@ -377,10 +377,18 @@ def has_published_before(assessment) -> bool:
     ).exists()
 
 
-def _training_needed(responses) -> bool:
+def training_for(assessment, responses, today: dt.date):
+    """The training register's summary on `today` when the checklist lists 3.2.1 (two
+    queries), else None: read once, a page passes it to the outcome and the answer checks."""
+    from evidence.training import training_summary
+
     from .verdict import TRAINING_REF
 
-    return any(r.item.ref == TRAINING_REF for r in responses)
+    if not any(r.item.ref == TRAINING_REF for r in responses):
+        return None
+    return training_summary(
+        organisation=assessment.organisation, on=today, deadline=assessment.deadline
+    )
 
 
 def _registers_needed(refs) -> bool:
@@ -414,7 +422,6 @@ def assessment_outcome(
     loading them again. Two more queries for the training register when 3.2.1 is listed,
     five for the registers, unless `training` (its `training_summary` on `today`) and
     `registers` (`register_figures` on `today`) are passed already read."""
-    from evidence.training import training_summary
     from registers.services import register_figures
 
     if responses is None:
@@ -423,10 +430,8 @@ def assessment_outcome(
     if previously_published is None:
         previously_published = has_published_before(assessment)
     today = today or timezone.localdate()
-    if training is None and _training_needed(responses):
-        training = training_summary(
-            organisation=assessment.organisation, on=today, deadline=assessment.deadline
-        )
+    if training is None:
+        training = training_for(assessment, responses, today)
     # Always five queries (not only when a register item is listed), so a page costs the same
     # whatever the checklist holds.
     if registers is None:

@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from dspt_portal.deadlines import dspt_year_label
-from evidence.services import training_summary
 from organisations.access import require_role
 from organisations.models import Role
 
@@ -45,9 +44,9 @@ from .outcome import (
     has_published_before,
     links_with_documents,
     responses_for_outcome,
+    training_for,
 )
 from .states import AssessmentLocked
-from .verdict import TRAINING_REF
 
 # ---------------------------------------------------------------- helpers
 
@@ -157,14 +156,7 @@ def _checklist(request: HttpRequest, assessment) -> dict:
     responses = _responses(assessment)
     previously = has_published_before(assessment)
     today = timezone.localdate()
-    # Read once for the outcome and the answer checks (3.2.1 only).
-    training = (
-        training_summary(
-            organisation=assessment.organisation, on=today, deadline=assessment.deadline
-        )
-        if any(r.item.ref == TRAINING_REF for r in responses)
-        else None
-    )
+    training = training_for(assessment, responses, today)  # for the outcome and the checks
     outcome = assessment_outcome(
         assessment, responses, previously_published=previously, today=today, training=training
     )

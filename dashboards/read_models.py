@@ -30,14 +30,17 @@ from assessments.models import (
     Level,
     PublishedOutcome,
 )
-from assessments.outcome import OutcomeLevel, assessment_outcome, links_with_documents
+from assessments.outcome import (
+    OutcomeLevel,
+    assessment_outcome,
+    links_with_documents,
+    training_for,
+)
 from assessments.plans import action_met
 from assessments.summaries import summaries_for
-from assessments.verdict import TRAINING_REF
 from dspt_portal.dates import add_years
 from dspt_portal.deadlines import dspt_deadline, dspt_year_label
 from evidence.models import Document, DocumentKind, TrainingRecord
-from evidence.services import training_summary
 from organisations.activity import sentence as activity_sentence
 from organisations.models import ActivityLog, Organisation
 from registers.changes import YearChanges
@@ -478,12 +481,7 @@ def home_dashboard(organisation: Organisation, *, today: dt.date | None = None) 
             .prefetch_related(links_with_documents())
             .order_by("item__sort_key")
         )
-        # Read once for the outcome and the answer checks (3.2.1 only).
-        training = (
-            training_summary(organisation=organisation, on=today, deadline=assessment.deadline)
-            if any(r.item.ref == TRAINING_REF for r in responses)
-            else None
-        )
+        training = training_for(assessment, responses, today)  # outcome and checks
         board.outcome = assessment_outcome(
             assessment,
             responses,
