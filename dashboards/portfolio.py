@@ -192,13 +192,15 @@ def _start_of_today() -> dt.datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _reminders_today():
+    return ActivityLog.objects.filter(action=REMINDER_ACTION, created_at__gte=_start_of_today())
+
+
 def reminded_today(organisation_ids) -> set[int]:
     return set(
-        ActivityLog.objects.filter(
-            organisation_id__in=organisation_ids,
-            action=REMINDER_ACTION,
-            created_at__gte=_start_of_today(),
-        ).values_list("organisation_id", flat=True)
+        _reminders_today()
+        .filter(organisation_id__in=organisation_ids)
+        .values_list("organisation_id", flat=True)
     )
 
 
@@ -235,9 +237,7 @@ def _with_row_figures(homes: QuerySet, user, today: dt.date) -> QuerySet:
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    reminders = ActivityLog.objects.filter(
-        organisation_id=home, action=REMINDER_ACTION, created_at__gte=_start_of_today()
-    )
+    reminders = _reminders_today().filter(organisation_id=home)
     return homes.annotate(
         row_documents_overdue=Coalesce(Subquery(overdue_documents), 0),
         row_last_activity=Subquery(activity),

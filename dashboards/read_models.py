@@ -117,16 +117,23 @@ class Publication:
         )
 
 
+def _publications_newest_first():
+    return Approval.objects.filter(published_on__isnull=False).order_by(
+        "-published_on", "-approved_at", "-pk"
+    )
+
+
 def latest_publications(organisation_ids, today: dt.date) -> dict[int, Publication]:
     """Each organisation's most recent publication recorded in the portal (one query)."""
     found: dict[int, Publication] = {}
     rows = (
-        Approval.objects.filter(organisation_id__in=organisation_ids, published_on__isnull=False)
-        .order_by("published_on", "approved_at")
+        _publications_newest_first()
+        .filter(organisation_id__in=organisation_ids)
         .values_list("organisation_id", "published_on", "published_outcome")
     )
     for org_id, published_on, outcome in rows:
-        found[org_id] = publication_from(published_on, outcome, today)
+        if org_id not in found:
+            found[org_id] = publication_from(published_on, outcome, today)
     return found
 
 
@@ -140,9 +147,7 @@ def publication_from(published_on: dt.date, outcome: str, today: dt.date) -> Pub
 def latest_publication_subqueries(organisation) -> dict:
     """Annotations giving each organisation (`organisation`: an OuterRef to its id) its most
     recent publication's day and outcome, as `latest_publications` reads them."""
-    latest = Approval.objects.filter(
-        organisation_id=organisation, published_on__isnull=False
-    ).order_by("-published_on", "-approved_at", "-pk")
+    latest = _publications_newest_first().filter(organisation_id=organisation)
     return {
         "row_published_on": Subquery(latest.values("published_on")[:1]),
         "row_published_outcome": Subquery(latest.values("published_outcome")[:1]),
